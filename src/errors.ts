@@ -1,0 +1,57 @@
+// AppError: the one error type services throw; the HTTP layer turns it into eKuiper's error body.
+
+/** eKuiper's error codes: 1000 for every client or server fault, 1002 when a thing is missing. */
+export const ErrorCode = { general: 1000, notFound: 1002 } as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * An error with an HTTP status and an eKuiper error code. The numeric field is `errorCode`,
+ * not `code`, because Elysia reads `error.code` as its own error kind.
+ */
+export class AppError extends Error {
+  readonly status: number;
+  readonly errorCode: ErrorCode;
+
+  constructor(status: number, errorCode: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "AppError";
+    this.status = status;
+    this.errorCode = errorCode;
+  }
+
+  /** The JSON body eKuiper writes for an error. */
+  toBody(): { error: ErrorCode; message: string } {
+    return { error: this.errorCode, message: this.message };
+  }
+}
+
+/** 400, code 1000: the client sent something we refuse; the message says what to fix. */
+export function badRequest(message: string, cause?: unknown): AppError {
+  return new AppError(400, ErrorCode.general, message, { cause });
+}
+
+/** 404, code 1002: the named thing does not exist. */
+export function notFound(message: string): AppError {
+  return new AppError(404, ErrorCode.notFound, message);
+}
+
+/** 409, code 1000: another change to the same plugin is under way. */
+export function conflict(message: string): AppError {
+  return new AppError(409, ErrorCode.general, message);
+}
+
+/** 413, code 1000: a download or upload exceeds the configured size limit. */
+export function tooLarge(message: string): AppError {
+  return new AppError(413, ErrorCode.general, message);
+}
+
+/** 500, code 1000: a fault of the server itself, never of the input. */
+export function internal(message: string, cause?: unknown): AppError {
+  return new AppError(500, ErrorCode.general, message, { cause });
+}
+
+/** The message of anything thrown, for logs and error texts. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
