@@ -12,7 +12,12 @@ export class AppError extends Error {
   readonly status: number;
   readonly errorCode: ErrorCode;
 
-  constructor(status: number, errorCode: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    status: number,
+    errorCode: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = "AppError";
     this.status = status;
