@@ -1,0 +1,137 @@
+// The configuration file's schema (TypeBox), its defaults, and the resolved Config type.
+import { type Static, Type as T } from "@sinclair/typebox";
+
+const Duration = T.Union([T.String(), T.Number({ minimum: 0 })], {
+  description: "milliseconds, or text like 500ms, 10s, 5m",
+});
+const Size = T.Union([T.String(), T.Integer({ minimum: 1 })], {
+  description: "bytes, or text like 64KiB, 256MiB, 1GiB",
+});
+const section = <P extends Parameters<typeof T.Object>[0]>(props: P) =>
+  T.Optional(T.Partial(T.Object(props, { additionalProperties: false })));
+
+/** What etc/plugd.yaml may hold; every key is optional and unknown keys are refused. */
+export const FileSchema = T.Object(
+  {
+    basic: section({
+      restIp: T.String({ minLength: 1 }),
+      restPort: T.Integer({ minimum: 0, maximum: 65535 }),
+      logLevel: T.Union([
+        T.Literal("debug"),
+        T.Literal("info"),
+        T.Literal("warn"),
+        T.Literal("error"),
+      ]),
+      authentication: T.Boolean(),
+      protectedMode: T.Boolean(),
+      trustedNetworks: T.Array(T.String()),
+      restTls: T.Partial(
+        T.Object({ certfile: T.String(), keyfile: T.String() }, { additionalProperties: false }),
+      ),
+      pluginHosts: T.String(),
+    }),
+    plugin: section({
+      maxDownloadSize: Size,
+      connectTimeout: Duration,
+      downloadTimeout: Duration,
+      installTimeout: Duration,
+      maxEntries: T.Integer({ minimum: 1 }),
+      maxEntrySize: Size,
+      maxTotalSize: Size,
+      maxRatio: T.Number({ minimum: 1 }),
+      allowedHosts: T.Array(T.String()),
+      allowExternalFileAccess: T.Boolean(),
+    }),
+    prebuild: section({
+      version: T.String({ minLength: 1 }),
+      sources: T.Array(T.String()),
+      sinks: T.Array(T.String()),
+      functions: T.Array(T.String()),
+    }),
+    portable: section({
+      pythonBin: T.String({ minLength: 1 }),
+      initTimeout: Duration,
+      stopTimeout: Duration,
+    }),
+  },
+  { additionalProperties: false },
+);
+export type FileConfig = Static<typeof FileSchema>;
+
+/** The configuration plugd runs with: every key present, durations in ms, sizes in bytes. */
+export interface Config {
+  /** The home folder: etc/, plugins/, data/, log/. */
+  readonly home: string;
+  /** The configuration file that was read, or would have been. */
+  readonly configFile: string;
+  readonly basic: {
+    readonly restIp: string;
+    readonly restPort: number;
+    readonly logLevel: "debug" | "info" | "warn" | "error";
+    readonly authentication: boolean;
+    readonly protectedMode: boolean;
+    readonly trustedNetworks: readonly string[];
+    readonly restTls: { readonly certfile?: string; readonly keyfile?: string };
+    readonly pluginHosts: string;
+  };
+  readonly plugin: {
+    readonly maxDownloadSize: number;
+    readonly connectTimeout: number;
+    readonly downloadTimeout: number;
+    readonly installTimeout: number;
+    readonly maxEntries: number;
+    readonly maxEntrySize: number;
+    readonly maxTotalSize: number;
+    readonly maxRatio: number;
+    readonly allowedHosts: readonly string[];
+    readonly allowExternalFileAccess: boolean;
+  };
+  /** Names and version of eKuiper's prebuilt native plugins, for the prebuild lists. */
+  readonly prebuild: {
+    readonly version: string;
+    readonly sources: readonly string[];
+    readonly sinks: readonly string[];
+    readonly functions: readonly string[];
+  };
+  readonly portable: {
+    readonly pythonBin: string;
+    readonly initTimeout: number;
+    readonly stopTimeout: number;
+  };
+}
+
+/** Every section with every key present. */
+export type Sections = { [K in keyof FileConfig]-?: Required<NonNullable<FileConfig[K]>> };
+
+/** The defaults, as written in the shipped etc/plugd.yaml. */
+export const defaults: Sections = {
+  basic: {
+    restIp: "0.0.0.0",
+    restPort: 9081,
+    logLevel: "info",
+    authentication: false,
+    protectedMode: true,
+    trustedNetworks: [],
+    restTls: {},
+    pluginHosts: "https://packages.emqx.net",
+  },
+  plugin: {
+    maxDownloadSize: "256MiB",
+    connectTimeout: "10s",
+    downloadTimeout: "5m",
+    installTimeout: "5m",
+    maxEntries: 10000,
+    maxEntrySize: "256MiB",
+    maxTotalSize: "512MiB",
+    maxRatio: 100,
+    allowedHosts: [],
+    allowExternalFileAccess: true,
+  },
+  prebuild: {
+    version: "2.0.0",
+    sources: ["random", "zmq", "sql", "video", "kafka"],
+    sinks: ["image", "influx", "influx2", "zmq", "kafka", "sql"],
+    functions: ["accumulateWordCount", "countPlusOne", "echo", "geohash", "image", "labelImage"],
+  },
+  portable: { pythonBin: "python", initTimeout: "60s", stopTimeout: "5s" },
+};
