@@ -1,0 +1,79 @@
+// downloadToFile: a plugin zip from an http(s) or file:// URL to a file, bounded and checked.
+
+import { badRequest } from "../errors.ts";
+import { checkPluginUrl, redactUrl } from "./check-url.ts";
+import {
+  type Downloaded,
+  type DownloadOptions,
+  sizeLimitError,
+  timeoutError,
+} from "./download-options.ts";
+import { parseHostPolicy } from "./host-policy.ts";
+import { openHttp } from "./open-http.ts";
+import { openLocalFile } from "./open-local-file.ts";
+import { type Source, type Written, writeToNewFile } from "./write-to-new-file.ts";
+
+export { checkPluginUrl } from "./check-url.ts";
+export type { Downloaded, DownloadOptions } from "./download-options.ts";
+
+function expectedDigest(options: DownloadOptions): string | undefined {
+  const expected = options.expectedSha256?.toLowerCase();
+  if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected)) {
+    throw badRequest(`invalid sha256 ${options.expectedSha256}: want 64 hex digits`);
+  }
+  return expected;
+}
+
+function openSource(
+  url: URL,
+  shown: string,
+  options: DownloadOptions,
+  signal: AbortSignal,
+): Promise<Source> {
+  if (url.protocol === "file:") return openLocalFile(url, shown, options);
+  const policy = parseHostPolicy(options.allowedHosts);
+  return openHttp(url, { options, policy, shown, signal });
+}
+
+/**
+ * Validates `url` (see `checkPluginUrl`), then streams its content to `destPath`, which must not
+ * exist yet, hashing as it goes; the content is never held whole in memory. On any failure
+ * `destPath` does not exist afterwards. `totalTimeoutMs` bounds the whole call; for http(s)
+ * each request (first and every redirect) must also have its headers within `connectTimeoutMs`.
+ * @throws AppError 400 (bad URL, refused host or redirect, HTTP error, network failure,
+ *   timeout, bad file, checksum mismatch), 413 (over `maxBytes`), 500 (cannot write
+ *   `destPath`); when `options.signal` aborts, its reason.
+ */
+export async function downloadToFile(
+  url: string,
+  destPath: string,
+  options: DownloadOptions,
+): Promise<Downloaded> {
+  const parsed = checkPluginUrl(url);
+  const expected = expectedDigest(options);
+  const shown = redactUrl(url);
+  const total = new AbortController();
+  const timer = setTimeout(() => {
+    total.abort(timeoutError(shown, options.totalTimeoutMs, "plugin.downloadTimeout"));
+  }, options.totalTimeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, total.signal]) : total.signal;
+  let source: Source | undefined;
+  try {
+    signal.throwIfAborted();
+    source = await openSource(parsed, shown, options, signal);
+    const accept = (written: Written) => {
+      if (expected !== undefined && written.sha256 !== expected) {
+        throw badRequest(
+          `checksum mismatch for ${shown}: expected sha256 ${expected}, got ${written.sha256}`,
+        );
+      }
+    };
+    const overLimit = () => sizeLimitError(shown, options.maxBytes);
+    const limits = { maxBytes: options.maxBytes, overLimit, signal, accept };
+    const written = await writeToNewFile(destPath, source.next, limits);
+    return { path: destPath, ...written };
+  } finally {
+    clearTimeout(timer);
+    await source?.close();
+  }
+}
