@@ -1,0 +1,192 @@
+// SpSocket: what every SP socket shares: options, listeners, dialers and the set of open pipes.
+import type { UnixSocketListener } from "bun";
+import { Dialer } from "./dialer.ts";
+import { dialIpc, ipcPath, listenIpc } from "./ipc.ts";
+import { NngError } from "./nng-error.ts";
+import type { Pipe, PipeConfig, PipeEvents } from "./pipe.ts";
+import { Waiters } from "./waiters.ts";
+
+/** Socket options; every field is optional and defaults to what plugd's host side needs. */
+export interface SocketOptions {
+  /** Deadline of recv() in ms; undefined waits forever (NNG's -1). NngError `timeout` after. */
+  recvTimeoutMs?: number;
+  /** How long send() waits for a peer able to take the message; undefined waits forever. */
+  sendTimeoutMs?: number;
+  /** Largest incoming frame in bytes; a peer sending more is dropped. 0 (default) = unlimited. */
+  maxRecvSize?: number;
+  /** Time a new connection has to complete the SP header exchange. Default 10 000 (NNG). */
+  handshakeTimeoutMs?: number;
+  /** First redial delay of reconnecting dialers. Default 100 (eKuiper). */
+  reconnectMinMs?: number;
+  /** Longest redial delay of reconnecting dialers. Default 5 000 (eKuiper). */
+  reconnectMaxMs?: number;
+  /** Told when a connection is dropped for breaking the protocol, or a redial fails. */
+  onPipeError?: (err: NngError) => void;
+}
+
+/** Options of one dial() call. */
+export interface DialOptions {
+  /** Redial with back-off whenever the connection drops. Default false. */
+  reconnect?: boolean;
+  /** Return at once and connect in the background, retrying until it works (NNG_FLAG_NONBLOCK). */
+  background?: boolean;
+}
+
+/** Per-call override of the socket's deadline for one recv() or send(). */
+export interface CallOptions {
+  /** Deadline in ms for this call only; undefined uses the socket option. */
+  timeoutMs?: number;
+}
+
+/** The shared half of REQ, REP, PUSH and PULL; subclasses add the protocol's rules. */
+export abstract class SpSocket implements AsyncDisposable {
+  /** Pipes whose header exchange succeeded, in connection order. */
+  protected readonly pipes: Pipe[] = [];
+  protected readonly recvTimeoutMs: number | undefined;
+  protected readonly sendTimeoutMs: number | undefined;
+  private readonly listeners: UnixSocketListener<Pipe>[] = [];
+  private readonly dialers = new Set<Dialer>();
+  private readonly readiness = new Waiters<void>();
+  private readonly config: PipeConfig;
+  private readonly events: PipeEvents;
+  private readonly options: SocketOptions;
+  private cursor = 0;
+  private isClosed = false;
+
+  constructor(ownProtocol: number, peerProtocol: number, options: SocketOptions) {
+    this.options = options;
+    this.recvTimeoutMs = options.recvTimeoutMs;
+    this.sendTimeoutMs = options.sendTimeoutMs;
+    const maxRecvSize = options.maxRecvSize ?? 0;
+    const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+    this.config = { ownProtocol, peerProtocol, maxRecvSize, handshakeTimeoutMs };
+    this.events = {
+      onOpen: (pipe) => this.pipeOpened(pipe),
+      onMessage: (pipe, payload) => this.onPipeMessage(pipe, payload),
+      onWritable: () => this.readiness.resolveAll(),
+      onClose: (pipe, reason) => this.pipeClosed(pipe, reason),
+    };
+  }
+
+  /** Connected peers whose SP header checked out. */
+  get pipeCount(): number {
+    return this.pipes.length;
+  }
+
+  /** True once close() was called. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /**
+   * Listens on an `ipc://` URL; can be called several times. Throws NngError `addrinval`,
+   * `addrinuse` (a live listener owns the path) or `closed`.
+   */
+  async listen(url: string): Promise<void> {
+    this.ensureOpen();
+    const listener = await listenIpc(url, this.config, this.events);
+    if (this.isClosed) {
+      listener.stop(true);
+      throw new NngError("closed", "socket closed while listening");
+    }
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Dials an `ipc://` URL. Blocking by default: resolves after the SP header exchange and
+   * throws NngError `connrefused`, `protocol`, `timeout` (no header within
+   * handshakeTimeoutMs) or `addrinval` at once, like NNG. `background` only throws `addrinval`.
+   */
+  async dial(url: string, options: DialOptions = {}): Promise<void> {
+    this.ensureOpen();
+    // Checked here so that a background dial never retries an address that cannot work.
+    ipcPath(url);
+    const background = options.background ?? false;
+    const dialer = new Dialer(() => dialIpc(url, this.config, this.events), {
+      reconnect: (options.reconnect ?? false) || background,
+      reconnectMinMs: this.options.reconnectMinMs ?? 100,
+      reconnectMaxMs: this.options.reconnectMaxMs ?? 5_000,
+      onError: this.options.onPipeError,
+    });
+    this.dialers.add(dialer);
+    if (background) {
+      dialer.dialInBackground();
+      return;
+    }
+    try {
+      await dialer.dialNow();
+    } catch (err) {
+      this.dialers.delete(dialer);
+      throw err;
+    }
+  }
+
+  /** Closes listeners (removing their files), dialers and pipes; pending calls get `closed`. */
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    const err = new NngError("closed", "socket closed");
+    for (const listener of this.listeners.splice(0)) listener.stop(true);
+    for (const dialer of this.dialers) dialer.close();
+    this.dialers.clear();
+    for (const pipe of [...this.pipes]) pipe.close(undefined);
+    this.readiness.rejectAll(err);
+    this.onSocketClosed(err);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** One payload from a pipe; the subclass applies its protocol. */
+  protected abstract onPipeMessage(pipe: Pipe, payload: Uint8Array): void;
+  /** A pipe went away; the subclass forgets what it kept for it. */
+  protected abstract onPipeClosed(pipe: Pipe): void;
+  /** The socket closed; the subclass fails its waiting callers with `err`. */
+  protected abstract onSocketClosed(err: NngError): void;
+
+  /** Throws NngError `closed` after close(). */
+  protected ensureOpen(): void {
+    if (this.isClosed) throw new NngError("closed", "socket closed");
+  }
+
+  /**
+   * The next pipe in rotation with an empty write backlog, waiting up to `timeoutMs` for
+   * one to connect or drain. Throws NngError `timeout` or `closed`.
+   */
+  protected async readyPipe(timeoutMs: number | undefined): Promise<Pipe> {
+    const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
+    for (;;) {
+      this.ensureOpen();
+      for (let i = 0; i < this.pipes.length; i++) {
+        const pipe = this.pipes[(this.cursor + i) % this.pipes.length];
+        if (!pipe?.writable) continue;
+        this.cursor = (this.cursor + i + 1) % this.pipes.length;
+        return pipe;
+      }
+      const left = deadline === undefined ? undefined : deadline - performance.now();
+      await this.readiness.wait(left, "no peer was ready to take the message in time");
+    }
+  }
+
+  private pipeOpened(pipe: Pipe): void {
+    if (this.isClosed) {
+      pipe.close(undefined);
+      return;
+    }
+    this.pipes.push(pipe);
+    this.readiness.resolveAll();
+  }
+
+  private pipeClosed(pipe: Pipe, reason: NngError | undefined): void {
+    const index = this.pipes.indexOf(pipe);
+    if (index >= 0) {
+      this.pipes.splice(index, 1);
+      this.onPipeClosed(pipe);
+    }
+    for (const dialer of this.dialers) {
+      if (dialer.pipeClosed(pipe)) this.dialers.delete(dialer);
+    }
+    if (reason && !this.isClosed) this.options.onPipeError?.(reason);
+  }
+}
