@@ -1,0 +1,82 @@
+// Spawning a child as the leader of its own process group; the seam tests replace with fakes.
+
+import { constants } from "node:os";
+
+/** How a child ended: an exit code, or the signal that killed it. */
+export interface ExitResult {
+  readonly code: number | null;
+  readonly signal: string | null;
+}
+
+export interface SpawnRequest {
+  /** The program and its arguments; the program is looked up in `env.PATH` if not a path. */
+  readonly command: readonly string[];
+  readonly cwd: string;
+  /** The whole environment of the child; nothing is inherited from plugd. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** A running child process as the supervisor sees it. */
+export interface SpawnedProcess {
+  readonly pid: number;
+  readonly stdout: ReadableStream<Uint8Array>;
+  readonly stderr: ReadableStream<Uint8Array>;
+  /** Resolves once, when the child itself (not its group) has exited and been reaped. */
+  readonly exited: Promise<ExitResult>;
+  /** Sends `signal` to every process in the child's group; a group already gone is no error. */
+  signalGroup(signal: "SIGTERM" | "SIGKILL"): void;
+}
+
+/** Starts a child; throws if it cannot be started (no such program, bad cwd…). */
+export type SpawnFn = (request: SpawnRequest) => SpawnedProcess;
+
+/**
+ * The real spawn. `detached: true` makes Bun call setsid(), so the child leads a new session
+ * and process group whose id is its pid: one kill(-pid) reaches everything it started, and a
+ * Ctrl-C meant for plugd's terminal does not reach plugins behind plugd's back.
+ */
+export const bunSpawn: SpawnFn = (request) => {
+  if (request.command.length === 0) throw new Error("cannot start a child: the command is empty");
+  const proc = Bun.spawn([...request.command], {
+    cwd: request.cwd,
+    env: { ...request.env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    detached: true,
+  });
+  return {
+    pid: proc.pid,
+    stdout: proc.stdout,
+    stderr: proc.stderr,
+    exited: proc.exited.then(() => ({ code: proc.exitCode, signal: signalName(proc.signalCode) })),
+    signalGroup: (signal) => signalGroup(proc.pid, signal),
+  };
+};
+
+/** "SIGKILL" for a signal given by name or number (Bun types allow both). */
+function signalName(signal: string | number | null): string | null {
+  if (typeof signal !== "number") return signal;
+  const entry = Object.entries(constants.signals).find(([, number]) => number === signal);
+  return entry === undefined ? `signal ${signal}` : entry[0];
+}
+
+/** kill(-pgid, signal), where a group with no process left is not an error. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  sendSignal(-pgid, signal);
+}
+
+/** kill(2): a negative `target` names a process group; one already gone (ESRCH) is no error. */
+export function sendSignal(target: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(target, signal);
+  } catch (error) {
+    if (errnoCode(error) !== "ESRCH") throw error;
+  }
+}
+
+/** The `code` of a Node-style system error ("ENOENT", "ESRCH"…), if it has one. */
+export function errnoCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
+  return typeof error.code === "string" ? error.code : undefined;
+}
