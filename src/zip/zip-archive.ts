@@ -1,0 +1,179 @@
+// An opened plugin zip: every entry vetted up front, then extracted one at a time to disk.
+
+import type { FileHandle } from "node:fs/promises";
+import { mkdir, open } from "node:fs/promises";
+import { join } from "node:path";
+import { formatSize } from "../config/units.ts";
+import { badRequest, internal } from "../errors.ts";
+import { readCentralDirectory } from "./central-directory.ts";
+import type { ReadAt } from "./end-record.ts";
+import { MemorySink } from "./entry-sink.ts";
+import { fileModeFor } from "./file-mode.ts";
+import { FileSink } from "./file-sink.ts";
+import { checkLimits, type ZipLimits } from "./limits.ts";
+import type { LocalRecord } from "./local-record.ts";
+import { pumpEntry, readEntryStart } from "./pump-entry.ts";
+import { entryLabel } from "./safe-path.ts";
+import { vetEntries, type ZipEntry } from "./vet-entries.ts";
+
+export type { ZipEntry } from "./vet-entries.ts";
+
+const folderMode = 0o755;
+/**
+ * Files extractAll() creates ahead of the one being inflated. Creation takes about a
+ * millisecond on common disks; a few in flight hide it, more gained nothing measurable.
+ */
+const createAhead = 3;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A zip file opened for extraction. open() reads only the end record and the central
+ * directory, and refuses the whole zip (400) before anything is written if any entry is
+ * unsafe or over the limits. Entries are then inflated one at a time, streaming, so memory
+ * is bounded by the caps and chunk sizes, never by the zip. Close it, or use `await using`.
+ */
+export class ZipArchive {
+  readonly entries: readonly ZipEntry[];
+  private readonly handle: FileHandle;
+  private readonly read: ReadAt;
+  private readonly known: ReadonlySet<ZipEntry>;
+  private closed = false;
+
+  private constructor(handle: FileHandle, read: ReadAt, entries: readonly ZipEntry[]) {
+    this.handle = handle;
+    this.read = read;
+    this.entries = entries;
+    this.known = new Set(entries);
+  }
+
+  /**
+   * Opens the zip at `path` and vets every entry: names, kinds, methods, layout, limits.
+   * Throws 400 naming the entry (or "not a valid zip file: …") when the zip is refused, and
+   * 500 when the file cannot be opened.
+   */
+  static async open(path: string, limits: ZipLimits): Promise<ZipArchive> {
+    const handle = await open(path, "r").catch((err: unknown) => {
+      throw internal(`cannot open zip file ${path}`, err);
+    });
+    try {
+      const { size } = await handle.stat();
+      const read = readerOf(handle);
+      const entries = vetEntries(await readCentralDirectory(read, size, limits));
+      checkLimits(entries, limits);
+      return new ZipArchive(handle, read, entries);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Inflates one entry to `destPath`, creating parent folders; a folder entry creates the
+   * folder. Streams: never holds the whole entry in memory. A file gets the mode from
+   * fileModeFor(). Throws 400 naming the entry if it inflates to more or fewer bytes than
+   * declared, fails its CRC-32 or is corrupt; the partial file is then removed. Rejects with
+   * the file system's error when writing fails (ELOOP if `destPath` is a symlink).
+   */
+  async extractTo(entry: ZipEntry, destPath: string): Promise<void> {
+    this.checkOwn(entry);
+    if (entry.isDirectory) {
+      await mkdir(destPath, { recursive: true, mode: folderMode });
+      return;
+    }
+    const start = await readEntryStart(this.read, entry);
+    await this.fill(entry, start, sinkFor(entry, destPath));
+  }
+
+  /**
+   * Extracts every entry under `root`, each at its name (a safe relative path), entries
+   * inflated one at a time as with extractTo(), which it otherwise matches. For plugins of
+   * many small files, creating each file costs more than inflating it, so the next few
+   * files are created, empty, while the current one is inflated; on failure those are
+   * removed too.
+   */
+  async extractAll(root: string): Promise<void> {
+    for (const entry of this.entries) {
+      if (entry.isDirectory) await this.extractTo(entry, join(root, entry.name));
+    }
+    const files = this.entries.filter((entry) => !entry.isDirectory);
+    const sinks = new Map<ZipEntry, FileSink>();
+    try {
+      for (const [index, entry] of files.entries()) {
+        const start = await readEntryStart(this.read, entry);
+        for (const next of files.slice(index, index + 1 + createAhead)) {
+          if (!sinks.has(next)) sinks.set(next, sinkFor(next, join(root, next.name)));
+        }
+        const sink = sinks.get(entry);
+        if (sink === undefined) throw internal(`zip entry ${entry.name} lost its file`);
+        sinks.delete(entry);
+        await this.fill(entry, start, sink);
+      }
+    } finally {
+      await Promise.all([...sinks.values()].map((sink) => sink.discard()));
+    }
+  }
+
+  /** Pumps an entry into its file and closes it, or removes the file if that fails. */
+  private async fill(entry: ZipEntry, start: LocalRecord, sink: FileSink): Promise<void> {
+    try {
+      await pumpEntry(this.read, entry, start, sink);
+      await sink.finish();
+    } catch (err) {
+      await sink.discard();
+      throw err;
+    }
+  }
+
+  /**
+   * The entry's content as UTF-8 text, for small metadata files such as name.json. Throws
+   * 400 naming the entry when it is a folder, declares more than `maxBytes`, is not UTF-8,
+   * or fails the same checks as extractTo().
+   */
+  async readText(entry: ZipEntry, maxBytes: number): Promise<string> {
+    this.checkOwn(entry);
+    const label = entryLabel(entry.name);
+    if (entry.isDirectory) throw badRequest(`zip entry ${label} is a folder, not a file`);
+    if (entry.size > maxBytes) {
+      throw badRequest(
+        `zip entry ${label} is ${formatSize(entry.size)}, over the ${formatSize(maxBytes)} allowed for it`,
+      );
+    }
+    const sink = new MemorySink();
+    await pumpEntry(this.read, entry, await readEntryStart(this.read, entry), sink);
+    try {
+      return utf8.decode(sink.bytes());
+    } catch (err) {
+      throw badRequest(`zip entry ${label} is not UTF-8 text`, err);
+    }
+  }
+
+  /** Closes the zip file; later calls do nothing. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.handle.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private checkOwn(entry: ZipEntry): void {
+    // Entries are plain objects; one from another archive would read the wrong bytes here.
+    if (!this.known.has(entry)) throw internal(`zip entry ${entry.name} is not from this archive`);
+  }
+}
+
+/** The sink for a file entry; creating the file starts at once. */
+function sinkFor(entry: ZipEntry, destPath: string): FileSink {
+  return new FileSink(destPath, fileModeFor(entry.mode), entry.size);
+}
+
+/** Positional reads: each allocates its own buffer, which the decoders rely on. */
+function readerOf(handle: FileHandle): ReadAt {
+  return async (offset, length) => {
+    const buffer = new Uint8Array(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, offset);
+    return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
+  };
+}
