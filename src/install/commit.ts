@@ -1,0 +1,60 @@
+// Puts a staged change in place: journal the renames, rename, write the rows, or undo it all.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describeError } from "../errors.ts";
+import type { FileMove } from "../store/journal-repo.ts";
+import type { Store } from "../store/store.ts";
+import { applyMoves, undoMoves } from "./file-moves.ts";
+import type { Staging } from "./staging.ts";
+
+export interface Change {
+  journalId: number;
+  home: string;
+  staging: Staging;
+  /** Paths (relative to home) of the current version that this change removes or replaces. */
+  remove: readonly string[];
+  /** Paths (relative to home) staged under `staging.tree` that this change puts in place. */
+  add: readonly string[];
+  sha256: string;
+  /** The store writes of the change; they run in the same transaction that marks it done. */
+  write: () => void;
+}
+
+/**
+ * Commits `change`. Every rename is written to the journal before the first happens, so a crash
+ * at any point is undone at the next start. On failure the renames are undone, the journal says
+ * why, and the error is thrown again; either way the staging folder is removed.
+ */
+export function commitChange(store: Store, change: Change): void {
+  const moves = planMoves(change);
+  store.journal.committing(change.journalId, moves, change.sha256);
+  try {
+    applyMoves(moves);
+    store.transaction(() => {
+      change.write();
+      store.journal.finish(change.journalId, "done");
+    });
+  } catch (err) {
+    undoMoves(moves);
+    store.journal.finish(change.journalId, "failed", describeError(err));
+    throw err;
+  } finally {
+    change.staging.remove();
+  }
+}
+
+function planMoves(change: Change): FileMove[] {
+  const { home, staging } = change;
+  const moves: FileMove[] = [];
+  const displaced = new Set<string>();
+  // Anything standing where the change writes, old version or stray file, goes to backup first.
+  for (const rel of [...change.remove, ...change.add]) {
+    if (displaced.has(rel) || !existsSync(join(home, rel))) continue;
+    displaced.add(rel);
+    moves.push({ from: join(home, rel), to: join(staging.backup, rel) });
+  }
+  for (const rel of change.add) {
+    moves.push({ from: join(staging.tree, rel), to: join(home, rel) });
+  }
+  return moves;
+}

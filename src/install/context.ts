@@ -1,0 +1,14 @@
+// What the install services need from the rest of plugd, wired once in main.ts.
+import type { HomePaths } from "../config/home.ts";
+import type { Config } from "../config/schema.ts";
+import type { Logger } from "../log/logger.ts";
+import type { Store } from "../store/store.ts";
+import type { PluginLocks } from "./plugin-locks.ts";
+
+export interface InstallContext {
+  readonly config: Config;
+  readonly paths: HomePaths;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly locks: PluginLocks;
+}

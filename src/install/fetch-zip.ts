@@ -1,0 +1,40 @@
+// Downloads a plugin zip into a staging folder and opens it with the configured caps.
+import { downloadToFile } from "../download/fetch-to-file.ts";
+import { defaultZipLimits } from "../zip/limits.ts";
+import { ZipArchive } from "../zip/zip-archive.ts";
+import type { InstallContext } from "./context.ts";
+import type { Staging } from "./staging.ts";
+
+export interface FetchedZip {
+  zip: ZipArchive;
+  sha256: string;
+  size: number;
+}
+
+/** Fetches `url` to `staging.zipFile` (checking `sha256` when given) and opens it as a zip. */
+export async function fetchZip(
+  ctx: InstallContext,
+  staging: Staging,
+  url: string,
+  sha256: string | undefined,
+): Promise<FetchedZip> {
+  const { plugin } = ctx.config;
+  const downloaded = await downloadToFile(url, staging.zipFile, {
+    maxBytes: plugin.maxDownloadSize,
+    connectTimeoutMs: plugin.connectTimeout,
+    totalTimeoutMs: plugin.downloadTimeout,
+    maxRedirects: 5,
+    allowedHosts: plugin.allowedHosts,
+    allowExternalFileAccess: plugin.allowExternalFileAccess,
+    uploadsDir: ctx.paths.uploads,
+    ...(sha256 === undefined ? {} : { expectedSha256: sha256 }),
+  });
+  const zip = await ZipArchive.open(staging.zipFile, {
+    maxEntries: plugin.maxEntries,
+    maxEntrySize: plugin.maxEntrySize,
+    maxTotalSize: plugin.maxTotalSize,
+    maxRatio: plugin.maxRatio,
+    ratioMinSize: defaultZipLimits.ratioMinSize,
+  });
+  return { zip, sha256: downloaded.sha256, size: downloaded.size };
+}
