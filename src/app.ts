@@ -1,0 +1,91 @@
+// createApp: the Elysia root with the error handler, OpenAPI and every route module; never listens.
+import { openapi } from "@elysia/openapi";
+import { Elysia } from "elysia";
+import { AppError, ErrorCode } from "./errors.ts";
+import { nativeRoutes } from "./http/native-routes.ts";
+import { serverRoutes } from "./http/server-routes.ts";
+import { udfRoutes } from "./http/udf-routes.ts";
+import { uploadRoutes } from "./http/upload-routes.ts";
+import type { InstallContext } from "./install/context.ts";
+
+export interface AppDeps {
+  ctx: InstallContext;
+  version: string;
+  startedAt: number;
+  requestStop: (code: number) => void;
+}
+
+/** Builds the whole REST API. */
+export function createApp(deps: AppDeps) {
+  const log = deps.ctx.logger.child({ module: "http" });
+  return new Elysia()
+    .onError(({ error, code, request }) => {
+      const answer = toAppError(error, code, request);
+      const id = crypto.randomUUID().slice(0, 8);
+      const fields = { errorId: id, method: request.method, path: new URL(request.url).pathname };
+      if (answer.status >= 500) log.error(answer.message, { ...fields, cause: error });
+      else log.info(answer.message, { ...fields, status: answer.status });
+      // A whole Response, not `set`: touching `set` here makes Elysia prepare it for every request.
+      return Response.json(answer.toBody(), {
+        status: answer.status,
+        headers: { "x-plugd-error-id": id },
+      });
+    })
+    .use(
+      openapi({
+        path: "/openapi",
+        // The UI pages load their scripts from a CDN, which a gateway often cannot reach;
+        // the JSON description at /openapi/json is always served.
+        provider: null,
+        documentation: {
+          info: {
+            title: "plugd",
+            version: deps.version,
+            description: "eKuiper plugin-management REST API",
+          },
+        },
+      }),
+    )
+    .use(serverRoutes({ version: deps.version, startedAt: deps.startedAt }))
+    .use(nativeRoutes({ ctx: deps.ctx, requestStop: deps.requestStop }))
+    .use(udfRoutes(deps.ctx))
+    .use(uploadRoutes(deps.ctx));
+}
+
+/** Elysia's own errors become eKuiper's: bad input is 400/1000, an unknown route 404/1002. */
+function toAppError(error: unknown, code: string | number, request: Request): AppError {
+  if (error instanceof AppError) return error;
+  switch (code) {
+    case "VALIDATION":
+      return new AppError(400, ErrorCode.general, `invalid request: ${validationSummary(error)}`);
+    case "PARSE":
+      return new AppError(
+        400,
+        ErrorCode.general,
+        "invalid body: it is not valid JSON or form data",
+      );
+    case "NOT_FOUND":
+      return new AppError(
+        404,
+        ErrorCode.notFound,
+        `no route ${request.method} ${new URL(request.url).pathname}`,
+      );
+    case "INVALID_COOKIE_SIGNATURE":
+    case "INVALID_FILE_TYPE":
+      return new AppError(400, ErrorCode.general, String((error as Error).message));
+    default:
+      return new AppError(500, ErrorCode.general, "internal error; see the server log");
+  }
+}
+
+function validationSummary(error: unknown): string {
+  if (error && typeof error === "object" && "all" in error) {
+    const all = (error as { all: unknown }).all;
+    if (Array.isArray(all) && all.length > 0) {
+      const first = all[0] as { path?: string; summary?: string; message?: string };
+      const where = first.path ? `${first.path.replace(/^\//, "").replaceAll("/", ".")}: ` : "";
+      return `${where}${first.summary ?? first.message ?? "does not match the schema"}`;
+    }
+  }
+  return "the body or parameters do not match the schema";
+}

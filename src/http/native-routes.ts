@@ -1,0 +1,99 @@
+// Routes of native plugins: /plugins/{sources,sinks,functions}, prebuild lists, registration.
+import { Elysia } from "elysia";
+import type { InstallContext } from "../install/context.ts";
+import { deleteNative, describeNative, registerFunctions } from "../install/native-admin.ts";
+import { createNative, updateNative } from "../install/native-installer.ts";
+import { currentPlatform, prebuildList } from "../install/prebuild.ts";
+import type { NativeType } from "../store/plugins-repo.ts";
+import { inContext } from "./in-context.ts";
+import { jsonList } from "./json-list.ts";
+import { DeleteQuery, FunctionListSchema, InstallBodySchema, NameParams } from "./schemas.ts";
+
+export interface NativeRouteDeps {
+  ctx: InstallContext;
+  /** Ends the process with `code` once the current answer has been sent. */
+  requestStop: (code: number) => void;
+}
+
+/** One Elysia instance for the three native plugin types. */
+export function nativeRoutes(deps: NativeRouteDeps) {
+  return new Elysia({ name: "native-plugins" })
+    .use(typeRoutes("sources", deps))
+    .use(typeRoutes("sinks", deps))
+    .use(typeRoutes("functions", deps))
+    .post(
+      "/plugins/functions/:name/register",
+      ({ params, body }) =>
+        inContext(`register functions of plugin ${params.name}`, async () => {
+          await registerFunctions(deps.ctx, params.name, body.functions);
+          return `function plugin ${params.name} function list is registered`;
+        }),
+      { params: NameParams, body: FunctionListSchema, detail: { tags: ["functions"] } },
+    );
+}
+
+function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
+  const { ctx } = deps;
+  // A plain string keeps Elysia from typing each route path as a union of three.
+  const base: string = `/plugins/${type}`;
+  const detail = { tags: [type] };
+  return new Elysia({ name: `native-${type}` })
+    .get(
+      `${base}/prebuild`,
+      () =>
+        inContext(`list prebuilt ${type} plugins`, () =>
+          prebuildList(type, prebuildSettings(ctx), currentPlatform()),
+        ),
+      { detail },
+    )
+    .get(base, () => jsonList(ctx.store.plugins.names(type)), { detail })
+    .post(
+      base,
+      ({ body, status }) =>
+        inContext(`create ${type} plugin ${body.name}`, async () => {
+          await createNative(ctx, type, body);
+          return status(201, `${type} plugin ${body.name} is created`);
+        }),
+      { body: InstallBodySchema, detail },
+    )
+    .get(
+      `${base}/:name`,
+      ({ params }) =>
+        inContext(`describe ${type} plugin ${params.name}`, () =>
+          describeNative(ctx, type, params.name),
+        ),
+      { params: NameParams, detail },
+    )
+    .put(
+      `${base}/:name`,
+      ({ params, body }) =>
+        inContext(`update ${type} plugin ${params.name}`, async () => {
+          await updateNative(ctx, type, params.name, body);
+          return `plugin ${params.name} is updated and the server must restart for the change to take effect.`;
+        }),
+      { params: NameParams, body: InstallBodySchema, detail },
+    )
+    .delete(
+      `${base}/:name`,
+      ({ params, query }) =>
+        inContext(`delete ${type} plugin ${params.name}`, async () => {
+          await deleteNative(ctx, type, params.name);
+          const stop = query.stop === "1" || query.restart === "1";
+          if (stop) deps.requestStop(100);
+          const done = `${type} plugin ${params.name} is deleted`;
+          return stop
+            ? `${done} and the server will be stopped`
+            : `${done} and the server must restart for the change to take effect.`;
+        }),
+      { params: NameParams, query: DeleteQuery, detail },
+    );
+}
+
+function prebuildSettings(ctx: InstallContext) {
+  const { prebuild, basic } = ctx.config;
+  return {
+    pluginHosts: basic.pluginHosts,
+    version: prebuild.version,
+    names: { sources: prebuild.sources, sinks: prebuild.sinks, functions: prebuild.functions },
+  };
+}

@@ -1,0 +1,84 @@
+// startPlugd: opens the home, store and API and listens; main.ts and the tests both use it.
+
+import { createApp } from "./app.ts";
+import { ensureHome, homePaths } from "./config/home.ts";
+import { type Env, loadConfig } from "./config/load.ts";
+import type { Config } from "./config/schema.ts";
+import type { InstallContext } from "./install/context.ts";
+import { PluginLocks } from "./install/plugin-locks.ts";
+import { reconcile } from "./install/recovery.ts";
+import { createLogger, type LogSink } from "./log/logger.ts";
+import { createStore } from "./store/store.ts";
+import { version } from "./version.ts";
+
+export interface StartOptions {
+  home: string;
+  configFile?: string | undefined;
+  host?: string | undefined;
+  port?: number | undefined;
+  env?: Env;
+  logSink?: LogSink;
+  /** Called when a request asks the server to stop (DELETE …?stop=1), after its answer. */
+  onStopRequest: (code: number) => void;
+}
+
+export interface RunningPlugd {
+  readonly url: string;
+  readonly port: number;
+  readonly config: Config;
+  readonly ctx: InstallContext;
+  /** Stops accepting requests, lets those in flight finish, closes the store. */
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Starts plugd. Throws ConfigError for a bad configuration, or when the port cannot be bound. */
+export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
+  const startedAt = Date.now();
+  const paths = homePaths(options.home);
+  ensureHome(paths);
+  const config = loadConfig({
+    home: paths.root,
+    configFile: options.configFile,
+    env: options.env ?? process.env,
+    overrides: { restIp: options.host, restPort: options.port },
+  });
+  const logger = createLogger({
+    level: config.basic.logLevel,
+    ...(options.logSink ? { sink: options.logSink } : {}),
+  });
+  const store = createStore(paths.storeFile);
+  const ctx: InstallContext = { config, paths, store, logger, locks: new PluginLocks() };
+  reconcile(ctx);
+  const app = createApp({
+    ctx,
+    version,
+    startedAt,
+    // Let the answer leave before the process goes.
+    requestStop: (code) => setTimeout(() => options.onStopRequest(code), 0),
+  });
+  app.listen({
+    hostname: config.basic.restIp,
+    port: config.basic.restPort,
+    // Uploads are bounded like downloads; a few KiB more leave room for the multipart framing.
+    maxRequestBodySize: config.plugin.maxDownloadSize + 64 * 1024,
+  });
+  const server = app.server;
+  if (!server) throw new Error("the HTTP server did not start");
+  const url = `http://${hostForUrl(config.basic.restIp)}:${server.port}`;
+  logger.info("plugd is listening", { module: "main", url, home: paths.root, version });
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      await server.stop();
+      store.close();
+    })();
+    return stopped;
+  };
+  return { url, port: server.port ?? 0, config, ctx, stop, [Symbol.asyncDispose]: stop };
+}
+
+function hostForUrl(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
