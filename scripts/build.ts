@@ -1,0 +1,116 @@
+// Builds the single-file binaries into dist/: plugd-linux-x64 and plugd-linux-arm64 (by default).
+// Cross-compiling needs the target's Bun runtime; it comes from the npm registry (the same
+// @oven/bun-* packages that the `bun` dev dependency installs for the host), cached in .build-cache/.
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+interface Target {
+  /** The suffix of dist/plugd-<name>. */
+  name: string;
+  /** Bun's --target. */
+  bunTarget: string;
+  /** The npm package holding that target's Bun runtime. */
+  runtimePackage: string;
+}
+
+const targets: Record<string, Target> = {
+  "linux-x64": {
+    name: "linux-x64",
+    bunTarget: "bun-linux-x64",
+    runtimePackage: "@oven/bun-linux-x64",
+  },
+  "linux-arm64": {
+    name: "linux-arm64",
+    bunTarget: "bun-linux-arm64",
+    runtimePackage: "@oven/bun-linux-aarch64",
+  },
+  "linux-x64-musl": {
+    name: "linux-x64-musl",
+    bunTarget: "bun-linux-x64-musl",
+    runtimePackage: "@oven/bun-linux-x64-musl",
+  },
+  "linux-arm64-musl": {
+    name: "linux-arm64-musl",
+    bunTarget: "bun-linux-arm64-musl",
+    runtimePackage: "@oven/bun-linux-aarch64-musl",
+  },
+};
+
+const root = resolve(import.meta.dir, "..");
+const cache = join(root, ".build-cache");
+
+async function run(cmd: string[], cwd = root): Promise<string> {
+  const proc = Bun.spawn(cmd, { cwd, stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0) throw new Error(`${cmd.join(" ")} failed (${code}):\n${err}${out}`);
+  return out.trim();
+}
+
+/** The path of the target's Bun runtime, fetched once from the npm registry. */
+async function runtimeFor(target: Target): Promise<string> {
+  const dir = join(cache, `${target.name}-${Bun.version}`);
+  const binary = join(dir, "package", "bin", "bun");
+  if (existsSync(binary)) return binary;
+  mkdirSync(dir, { recursive: true });
+  await run(["npm", "pack", "--silent", `${target.runtimePackage}@${Bun.version}`], dir);
+  const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
+  if (!tarball) throw new Error(`npm pack of ${target.runtimePackage} produced no tarball`);
+  await run(["tar", "-xzf", tarball], dir);
+  if (!existsSync(binary)) throw new Error(`${target.runtimePackage} holds no bin/bun`);
+  return binary;
+}
+
+function isHost(target: Target): boolean {
+  return target.name === `${process.platform}-${process.arch}`;
+}
+
+/** Compiles src/main.ts for `target` into `outfile`. */
+export async function buildTarget(target: Target, outfile: string, commit: string): Promise<void> {
+  const cmd = [
+    process.execPath,
+    "build",
+    "--compile",
+    "--minify",
+    "--bytecode",
+    `--target=${target.bunTarget}`,
+    `--define=PLUGD_COMMIT=${JSON.stringify(commit)}`,
+    `--define=PLUGD_TARGET=${JSON.stringify(target.bunTarget)}`,
+    `--outfile=${outfile}`,
+  ];
+  if (!isHost(target)) cmd.push(`--compile-executable-path=${await runtimeFor(target)}`);
+  cmd.push(join(root, "src", "main.ts"));
+  await run(cmd);
+}
+
+async function gitCommit(): Promise<string> {
+  try {
+    return await run(["git", "rev-parse", "--short=12", "HEAD"]);
+  } catch {
+    return "unknown";
+  }
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length > 0 ? wanted : ["linux-x64", "linux-arm64"];
+  const commit = await gitCommit();
+  mkdirSync(join(root, "dist"), { recursive: true });
+  for (const name of names) {
+    const target = targets[name];
+    if (!target)
+      throw new Error(`unknown target ${name}; known: ${Object.keys(targets).join(", ")}`);
+    const outfile = join(root, "dist", `plugd-${name}`);
+    const started = performance.now();
+    await buildTarget(target, outfile, commit);
+    const size = Bun.file(outfile).size / 1024 / 1024;
+    console.log(
+      `built ${outfile} (${size.toFixed(1)} MiB) in ${Math.round(performance.now() - started)} ms`,
+    );
+  }
+}
+
+if (import.meta.main) await main();

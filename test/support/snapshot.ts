@@ -1,0 +1,47 @@
+// A picture of a home folder (files and their bytes' hashes) and of the store, to compare.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { TestServer } from "./server.ts";
+
+/** Every file and folder under the home except the store file, its WAL and the logs. */
+export function treeOf(home: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      const rel = relative(home, path);
+      if (rel.startsWith("data/plugd.db") || rel.startsWith("log/")) continue;
+      const stat = statSync(path);
+      if (stat.isDirectory()) {
+        out[`${rel}/`] = "dir";
+        walk(path);
+      } else {
+        out[rel] = Bun.hash(readFileSync(path)).toString(16);
+      }
+    }
+  };
+  walk(home);
+  return out;
+}
+
+/** The store's plugin and function rows. */
+export function rowsOf(server: TestServer): unknown {
+  const { store } = server.plugd.ctx;
+  return {
+    plugins: store.plugins.all().map(({ updatedAt: _u, installedAt: _i, ...rest }) => rest),
+    functions: store.functions.names().map((fn) => [fn, store.functions.owner(fn)]),
+  };
+}
+
+/** Home tree and rows together: what "nothing changed" is checked against. */
+export function snapshot(server: TestServer): { tree: Record<string, string>; rows: unknown } {
+  return { tree: treeOf(server.home), rows: rowsOf(server) };
+}
+
+export function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
