@@ -1,0 +1,203 @@
+// PortablePlugin: one installed portable plugin at run time: its process, control channel and symbols.
+
+import { badRequest, describeError } from "../errors.ts";
+import type { Logger } from "../log/logger.ts";
+import type { ChildProcess } from "../supervisor/child-process.ts";
+import { describeExit } from "../supervisor/exit-reason.ts";
+import type { OutputBuffer } from "../supervisor/output-buffer.ts";
+import { SerialQueue } from "../supervisor/serial-queue.ts";
+import { createSupervisor } from "../supervisor/supervisor.ts";
+import type { Supervisor } from "../supervisor/supervisor-api.ts";
+import { DEFAULT_SOCKET_DIR } from "./addresses.ts";
+import type { FuncMeta, FuncReply, FunctionCall, SymbolControl } from "./commands.ts";
+import { ControlChannel } from "./control-channel.ts";
+import { launchCommand } from "./launch.ts";
+import type { PortableManifest } from "./manifest.ts";
+import { endOrphans, ownedPids } from "./orphan-sweep.ts";
+import { PluginSymbols } from "./plugin-symbols.ts";
+import type { PortablePluginOptions, PortableStatus } from "./portable-options.ts";
+import { SymbolChannels } from "./symbol-channels.ts";
+
+export type { PortablePluginOptions, PortableStatus } from "./portable-options.ts";
+
+/**
+ * A portable plugin's process and sockets. start() listens on the control address, launches
+ * the program and waits for its handshake; symbols are started through the control channel
+ * and recorded, and every recorded start is replayed to a restarted process.
+ */
+export class PortablePlugin implements AsyncDisposable {
+  readonly name: string;
+  readonly manifest: PortableManifest;
+  /** The process's last output lines (stdout and stderr), across restarts; subscribe to follow. */
+  readonly output: OutputBuffer;
+  readonly #options: PortablePluginOptions;
+  readonly #log: Logger;
+  readonly #supervisor: Supervisor;
+  readonly #lifecycle = new SerialQueue();
+  readonly #symbols: PluginSymbols;
+  #control: ControlChannel | null = null;
+
+  constructor(options: PortablePluginOptions) {
+    this.#options = options;
+    this.name = options.name;
+    this.manifest = options.manifest;
+    this.#log = options.logger.child({ module: "portable", plugin: options.name });
+    this.#supervisor = createSupervisor({
+      name: options.name,
+      command: launchCommand(options.manifest, options.dir, options.pythonBin),
+      cwd: options.dir,
+      env: options.env,
+      logger: options.logger,
+      stopGraceMs: options.stopTimeoutMs,
+      onStarted: (child) => this.#onStarted(child),
+      ...(options.clock && { clock: options.clock }),
+      ...(options.spawn && { spawn: options.spawn }),
+      ...(options.backoff && { backoff: options.backoff }),
+      ...(options.pidFile !== undefined && { pidFile: options.pidFile }),
+    });
+    this.output = this.#supervisor.output;
+    this.#symbols = new PluginSymbols({
+      name: options.name,
+      manifest: options.manifest,
+      log: this.#log,
+      running: () => this.#running(),
+    });
+  }
+
+  /**
+   * Ends leftovers of an earlier run, listens on the control address, launches the program
+   * and waits for its handshake (initTimeoutMs). Rejects with 400, carrying the program's last
+   * output lines, when no handshake comes in time or the process exits first; nothing is then
+   * left running or listening. Resolves at once if already started; a plugin given up after
+   * crashing (status error) is launched again at once.
+   */
+  start(): Promise<void> {
+    return this.#lifecycle.run(async () => {
+      let launch: () => Promise<void>;
+      if (this.#control === null) {
+        await this.#listen();
+        launch = () => this.#supervisor.start();
+      } else if (this.#supervisor.status().status === "error") {
+        launch = () => this.#supervisor.restartNow();
+      } else return;
+      try {
+        await launch();
+      } catch (err) {
+        await this.#shutdown();
+        throw badRequest(`portable plugin ${this.name} did not start: ${describeError(err)}`, err);
+      }
+    });
+  }
+
+  /** The supervisor's state, refCount per rule, and failed replays in errMsg while running. */
+  status(): PortableStatus {
+    const { status, errMsg, pid, restarts, startedAt } = this.#supervisor.status();
+    const replay = status === "running" ? this.#symbols.replayErrors() : "";
+    const refCount = this.#symbols.refCount();
+    return { refCount, status, errMsg: errMsg || replay, pid, restarts, startedAt };
+  }
+
+  /**
+   * Starts a symbol: opens the function REP, source PULL or sink ack PULL first, sends
+   * `start`, then (sinks) dials the data PUSH; records it for replay. Throws 400 for a symbol
+   * the manifest does not list, when the plugin is not running, or with the plugin's answer.
+   */
+  startSymbol(control: SymbolControl): Promise<void> {
+    return this.#symbols.start(control);
+  }
+
+  /**
+   * Stops a started symbol: closes its sockets, sends `stop` (not for functions: eKuiper never
+   * does, and the Go SDK would answer "not found"), forgets it. Throws 400 if it is not started,
+   * or with the plugin's answer (it is forgotten all the same).
+   */
+  stopSymbol(control: SymbolControl): Promise<void> {
+    return this.#symbols.stop(control);
+  }
+
+  /**
+   * Calls a function symbol, starting it with the empty meta first if needed. For Exec, `arg`
+   * is the argument list; `meta` (default rule "plugd", op "call") is appended as FuncMeta.
+   */
+  callFunction(
+    symbol: string,
+    func: FunctionCall,
+    arg: unknown,
+    meta?: FuncMeta,
+  ): Promise<FuncReply> {
+    return this.#symbols.call(symbol, func, arg, meta);
+  }
+
+  /** Pushes raw bytes to a started sink (waiting for its ack if its config has requireAck). */
+  sendToSink(control: SymbolControl, bytes: Uint8Array): Promise<void> {
+    return this.#symbols.send(control, bytes);
+  }
+
+  /** SIGTERM, SIGKILL after stopTimeoutMs, then closes every socket (removing the files). */
+  stop(): Promise<void> {
+    return this.#lifecycle.run(() => this.#shutdown());
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+
+  async #shutdown(): Promise<void> {
+    const reason = badRequest(`portable plugin ${this.name} is stopped`);
+    this.#control?.interrupt(reason);
+    this.#symbols.interrupt(reason);
+    await this.#supervisor.stop();
+    await this.#symbols.detach();
+    await this.#control?.close();
+    this.#control = null;
+  }
+
+  async #listen(): Promise<void> {
+    const { dir, pidFile, sweepOrphans } = this.#options;
+    await endOrphans({ dir, pidFile, scan: sweepOrphans, logger: this.#log });
+    const control = new ControlChannel(this.#options);
+    await control.listen();
+    this.#control = control;
+    this.#symbols.attach(this.#newChannels());
+  }
+
+  #newChannels(): SymbolChannels {
+    return new SymbolChannels({
+      pluginName: this.name,
+      socketDir: this.#options.socketDir ?? DEFAULT_SOCKET_DIR,
+      logger: this.#options.logger,
+      timeoutMs: this.#options.commandTimeoutMs ?? 10_000,
+      onSourceData: this.#options.onSourceData,
+    });
+  }
+
+  /** The control channel while the process is running (handshake and replay done); else 400. */
+  #running(): ControlChannel {
+    const state = this.#supervisor.status();
+    if (this.#control !== null && state.status === "running") return this.#control;
+    const why = state.errMsg === "" ? "" : `: ${state.errMsg}`;
+    throw badRequest(`portable plugin ${this.name} is not running (status ${state.status})${why}`);
+  }
+
+  /** Each new process: wait for its handshake, then replay the recorded starts (api.md). */
+  async #onStarted(child: ChildProcess): Promise<void> {
+    const control = this.#control;
+    if (control === null) throw new Error(`portable plugin ${this.name} is stopped`);
+    control.expectNewPeer();
+    ownedPids.add(child.pid);
+    void child.exited.then(() => this.#onExit(child));
+    await control.waitHandshake(this.#options.initTimeoutMs);
+    this.#log.info("handshake received", { pid: child.pid });
+    await this.#symbols.replay(control, () => child.running);
+  }
+
+  /** Fails what waits on the dead process at once instead of after its deadline. */
+  #onExit(child: ChildProcess): void {
+    ownedPids.delete(child.pid);
+    if (this.#supervisor.child !== child) return;
+    const how = describeExit(child.exitResult ?? { code: null, signal: null });
+    const reason = badRequest(`portable plugin ${this.name} ${how}`);
+    this.#control?.interrupt(reason);
+    this.#symbols.interrupt(reason);
+  }
+}

@@ -1,0 +1,55 @@
+// How a test plugin should misbehave: read from behaviour.json, $FIXTURE_BEHAVIOUR and --behaviour=.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Switches of the test plugins; everything off means "a well-behaved Go SDK plugin". */
+export interface FixtureBehaviour {
+  /** Dial the control socket but never send the handshake. */
+  neverHandshake?: boolean;
+  /** Print these lines (odd ones to stderr) and exit with this code, before dialing anything. */
+  exitAtOnce?: { code: number; lines: string[] };
+  /** After the handshake, print a line and exit with code 1 after this many ms. */
+  crashAfterMs?: number;
+  /** Crash only in the first run: a marker file in the working folder remembers it. */
+  crashOnce?: boolean;
+  /** Keep running on SIGTERM (only SIGKILL ends it). */
+  ignoreSigterm?: boolean;
+  /** Print this many numbered lines per second. */
+  linesPerSecond?: number;
+  /** REQ resend time in ms and redialing, as the legacy mirror2: it outlives its host. */
+  resendMs?: number;
+  /** The symbols the program implements (default: source random, sink file, function echo). */
+  sources?: string[];
+  sinks?: string[];
+  functions?: string[];
+  /** How often a source pushes a message (default 50 ms). */
+  sourceIntervalMs?: number;
+}
+
+export const BEHAVIOUR_FILE = "behaviour.json";
+
+function parse(text: string | undefined, where: string): FixtureBehaviour {
+  if (text === undefined || text.trim() === "") return {};
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== "object" || parsed === null) throw new Error(`${where} is not an object`);
+  return parsed as FixtureBehaviour;
+}
+
+function readIfThere(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** behaviour.json in the working folder, then the environment, then argv, later ones winning. */
+export function loadBehaviour(cwd: string, argv: readonly string[]): FixtureBehaviour {
+  const flag = argv.find((arg) => arg.startsWith("--behaviour="))?.slice("--behaviour=".length);
+  return {
+    ...parse(readIfThere(join(cwd, BEHAVIOUR_FILE)), BEHAVIOUR_FILE),
+    ...parse(process.env.FIXTURE_BEHAVIOUR, "FIXTURE_BEHAVIOUR"),
+    ...parse(flag, "--behaviour"),
+  };
+}
