@@ -1,79 +1,15 @@
 // Benchmark: ZipArchive extraction against `unzip`, in time and in peak memory growth.
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { strToU8, type Zippable, zipSync } from "fflate";
 import { defaultZipLimits } from "../src/zip/limits.ts";
 import { ZipArchive } from "../src/zip/zip-archive.ts";
+import { buildManyFiles, buildOneBigEntry, cachedZip } from "./support/zips.ts";
 
-const cacheDir = join(import.meta.dir, "..", ".bench-cache", "zip-extract");
 /** Rounds per zip: 5 by default, or the number after --rounds (disk noise needs 15 or more). */
 const roundsFlag = process.argv.indexOf("--rounds");
 const runs = roundsFlag > 0 ? Number(process.argv[roundsFlag + 1]) : 5;
 const mib = 1024 * 1024;
-
-/** Deterministic pseudo-random bytes, so the cached zips are the same on every machine. */
-function randomBytes(length: number, seed: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let state = seed >>> 0 || 1;
-  for (let index = 0; index < length; index++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    bytes[index] = state & 0xff;
-  }
-  return bytes;
-}
-
-/** Log-like text: repetitive words and changing numbers, compressing about 5 to 1. */
-function text(length: number, seed: number): Uint8Array {
-  const words = ["rule", "stream", "sink", "source", "plugin", "ok", "error", "timeout", "edge"];
-  const noise = randomBytes(length / 8 + 16, seed);
-  const lines: string[] = [];
-  for (let size = 0, index = 0; size < length; index++) {
-    const word = words[(noise[index % noise.length] ?? 0) % words.length] ?? "x";
-    const line = `2024-05-0${index % 9} ${word} id=${(noise[index % noise.length] ?? 0) * index} ${word}\n`;
-    lines.push(line);
-    size += line.length;
-  }
-  return strToU8(lines.join("").slice(0, length));
-}
-
-function buildManyFiles(): Uint8Array {
-  const files: Zippable = {};
-  for (let index = 0; index < 1000; index++) {
-    const size = index % 10 === 0 ? 400_000 + (index % 7) * 120_000 : 4_000 + (index % 13) * 5_000;
-    const content = index % 3 === 0 ? randomBytes(size, index + 1) : text(size, index + 1);
-    files[`plugin/part${index % 20}/file${index}.${index % 3 === 0 ? "bin" : "txt"}`] = content;
-  }
-  return zipSync(files, { level: 6 });
-}
-
-function buildOneBigEntry(): Uint8Array {
-  const joined = new Uint8Array(100 * mib);
-  for (let index = 0; index < 100; index++) {
-    const part = index % 4 === 0 ? randomBytes(mib, index + 7) : text(mib, index + 7);
-    joined.set(part, index * mib);
-  }
-  return zipSync({ "lib/plugin.so": joined }, { level: 6 });
-}
-
-function cachedZip(name: string, build: () => Uint8Array): string {
-  const path = join(cacheDir, name);
-  if (!existsSync(path)) {
-    mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(path, build());
-  }
-  return path;
-}
 
 /** Peak and current resident set size of this process in bytes, from /proc. */
 function memoryStatus(): { peak: number; current: number } {
