@@ -34,7 +34,12 @@ interface PlugdRun {
   peakAboveIdle: number;
 }
 
-async function timeInstall(base: string, pid: number, name: string, url: string): Promise<PlugdRun> {
+async function timeInstall(
+  base: string,
+  pid: number,
+  name: string,
+  url: string,
+): Promise<PlugdRun> {
   Bun.gc(true);
   const idle = await rssOf(pid);
   const started = performance.now();
