@@ -18,6 +18,11 @@ export interface Change {
   sha256: string;
   /** The store writes of the change; they run in the same transaction that marks it done. */
   write: () => void;
+  /**
+   * Runs once the files are in place and before the rows are written, e.g. to start a portable
+   * plugin from its final folder; if it throws, the change is undone like any other failure.
+   */
+  verify?: () => Promise<void>;
 }
 
 /**
@@ -25,11 +30,12 @@ export interface Change {
  * at any point is undone at the next start. On failure the renames are undone, the journal says
  * why, and the error is thrown again; either way the staging folder is removed.
  */
-export function commitChange(store: Store, change: Change): void {
+export async function commitChange(store: Store, change: Change): Promise<void> {
   const moves = planMoves(change);
   store.journal.committing(change.journalId, moves, change.sha256);
   try {
     applyMoves(moves);
+    await change.verify?.();
     store.transaction(() => {
       change.write();
       store.journal.finish(change.journalId, "done");

@@ -1,11 +1,11 @@
 // Reads and removals of native plugins: list, describe, delete, and function registration.
 import { badRequest, notFound } from "../errors.ts";
 import type { NativeType, PluginRecord } from "../store/plugins-repo.ts";
+import { runChange } from "./change.ts";
 import { commitChange } from "./commit.ts";
 import type { InstallContext } from "./context.ts";
 import { checkFunctionList } from "./names.ts";
 import { findNativeFiles } from "./native-files.ts";
-import { createStaging } from "./staging.ts";
 
 export interface NativeDescription {
   name: string;
@@ -32,19 +32,18 @@ export function describeNative(
 export function deleteNative(ctx: InstallContext, type: NativeType, name: string): Promise<void> {
   return ctx.locks.with(type, name, async () => {
     const record = getOrThrow(ctx, type, name);
-    const staging = createStaging(ctx.paths.staging, `delete-${type}-${name}`);
-    const journalId = ctx.store.journal.begin(type, name, "delete", staging.dir, {});
     const files = new Set([...record.files, ...findNativeFiles(ctx.paths.root, type, name)]);
-    commitChange(ctx.store, {
-      journalId,
-      home: ctx.paths.root,
-      staging,
-      remove: [...files].sort(),
-      add: [],
-      sha256: record.sha256,
-      write: () => ctx.store.plugins.remove(type, name),
-    });
-    ctx.logger.info(`${type} plugin ${name} deleted`, { module: "install", plugin: name });
+    await runChange(ctx, { type, name, op: "delete", request: {} }, ({ staging, journalId }) =>
+      commitChange(ctx.store, {
+        journalId,
+        home: ctx.paths.root,
+        staging,
+        remove: [...files].sort(),
+        add: [],
+        sha256: record.sha256,
+        write: () => ctx.store.plugins.remove(type, name),
+      }),
+    );
   });
 }
 

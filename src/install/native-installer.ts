@@ -1,9 +1,10 @@
 // Create and update of native plugins: download, check, stage, run install.sh, commit or undo.
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { badRequest, describeError, notFound } from "../errors.ts";
+import { badRequest, notFound } from "../errors.ts";
 import type { NativeType, PluginRecord } from "../store/plugins-repo.ts";
 import type { ZipArchive } from "../zip/zip-archive.ts";
+import { runChange } from "./change.ts";
 import { commitChange } from "./commit.ts";
 import type { InstallContext } from "./context.ts";
 import { elfArchitecture, serverArchitecture } from "./elf.ts";
@@ -16,7 +17,7 @@ import {
 } from "./install-request.ts";
 import { type NativeLayout, planNativeLayout } from "./native-layout.ts";
 import { runInstallScript } from "./run-script.ts";
-import { createStaging, type Staging } from "./staging.ts";
+import type { Staging } from "./staging.ts";
 
 /** Installs a new native plugin. Throws 400 for a duplicate name or anything wrong with it. */
 export function createNative(
@@ -62,17 +63,9 @@ async function install(
 ): Promise<void> {
   const functions = type === "functions" ? (request.functions ?? [request.name]) : [];
   checkClashes(ctx, type, request.name, functions);
-  const staging = createStaging(ctx.paths.staging, `${type}-${request.name}`);
   const op = current ? "update" : "create";
-  const journalId = ctx.store.journal.begin(
-    type,
-    request.name,
-    op,
-    staging.dir,
-    storedRequest(request),
-  );
-  const log = ctx.logger.child({ plugin: request.name, type, op });
-  try {
+  const spec = { type, name: request.name, op, request: storedRequest(request) } as const;
+  await runChange(ctx, spec, async ({ staging, journalId, log }) => {
     const { layout, sha256, kept } = await stage(ctx, type, request, staging);
     if (layout.hasInstallScript) {
       await runInstallScript({
@@ -83,7 +76,7 @@ async function install(
       });
     }
     const add = stagedFiles(type, request.name, layout, kept);
-    commitChange(ctx.store, {
+    await commitChange(ctx.store, {
       journalId,
       home: ctx.paths.root,
       staging,
@@ -92,26 +85,11 @@ async function install(
       sha256,
       write: () => {
         const files = [...add, ...kept];
-        writeRows(ctx, {
-          type,
-          request,
-          version: layout.version,
-          sha256,
-          files,
-          functions,
-          current,
-        });
+        const version = layout.version;
+        writeRows(ctx, { type, request, version, sha256, files, functions, current });
       },
     });
-    log.info(`${type} plugin ${request.name} ${op}d`, { version: layout.version, sha256 });
-  } catch (err) {
-    if (existsSync(staging.dir)) {
-      ctx.store.journal.finish(journalId, "failed", describeError(err));
-      staging.remove();
-    }
-    log.warn(`${op} of ${type} plugin ${request.name} failed`, { error: describeError(err) });
-    throw err;
-  }
+  });
 }
 
 function checkClashes(ctx: InstallContext, type: NativeType, name: string, fns: string[]): void {
