@@ -3,6 +3,7 @@ import { openapi } from "@elysia/openapi";
 import { Elysia } from "elysia";
 import { AppError, ErrorCode } from "./errors.ts";
 import { nativeRoutes } from "./http/native-routes.ts";
+import { portableRoutes } from "./http/portable-routes.ts";
 import { serverRoutes } from "./http/server-routes.ts";
 import { udfRoutes } from "./http/udf-routes.ts";
 import { uploadRoutes } from "./http/upload-routes.ts";
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps) {
     )
     .use(serverRoutes({ version: deps.version, startedAt: deps.startedAt }))
     .use(nativeRoutes({ ctx: deps.ctx, requestStop: deps.requestStop }))
+    .use(portableRoutes(deps.ctx))
     .use(udfRoutes(deps.ctx))
     .use(uploadRoutes(deps.ctx));
 }

@@ -1,14 +1,18 @@
 // startPlugd: opens the home, store and API and listens; main.ts and the tests both use it.
 
+import { join } from "node:path";
 import { createApp } from "./app.ts";
 import { ensureHome, homePaths } from "./config/home.ts";
-import { type Env, loadConfig } from "./config/load.ts";
+import { type Env, loadConfig, processEnvironment } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import type { InstallContext } from "./install/context.ts";
 import { PluginLocks } from "./install/plugin-locks.ts";
 import { reconcile } from "./install/recovery.ts";
 import { createLogger, type LogSink } from "./log/logger.ts";
+import { parseManifest } from "./portable/manifest.ts";
+import { PortableHost } from "./portable/portable-host.ts";
 import { createStore } from "./store/store.ts";
+import { killOrphans } from "./supervisor/orphans.ts";
 import { version } from "./version.ts";
 
 export interface StartOptions {
@@ -18,6 +22,8 @@ export interface StartOptions {
   port?: number | undefined;
   env?: Env;
   logSink?: LogSink;
+  /** The environment of plugin processes (default: plugd's own). */
+  childEnv?: Record<string, string>;
   /** Called when a request asks the server to stop (DELETE …?stop=1), after its answer. */
   onStopRequest: (code: number) => void;
 }
@@ -48,7 +54,18 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
     ...(options.logSink ? { sink: options.logSink } : {}),
   });
   const store = createStore(paths.storeFile);
-  const ctx: InstallContext = { config, paths, store, logger, locks: new PluginLocks() };
+  // Every pid file left now is from a run that ended without stopping its plugins.
+  await killOrphans(paths.pids, logger.child({ module: "portable" }));
+  const portables = new PortableHost({
+    pluginsDir: join(paths.plugins, "portable"),
+    pidsDir: paths.pids,
+    pythonBin: config.portable.pythonBin,
+    initTimeoutMs: config.portable.initTimeout,
+    stopTimeoutMs: config.portable.stopTimeout,
+    env: options.childEnv ?? processEnvironment(),
+    logger,
+  });
+  const ctx: InstallContext = { config, paths, store, logger, locks: new PluginLocks(), portables };
   reconcile(ctx);
   const app = createApp({
     ctx,
@@ -67,10 +84,13 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   if (!server) throw new Error("the HTTP server did not start");
   const url = `http://${hostForUrl(config.basic.restIp)}:${server.port}`;
   logger.info("plugd is listening", { module: "main", url, home: paths.root, version });
+  const booted = startPortables(ctx);
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
       await server.stop();
+      await booted;
+      await portables.stopAll();
       store.close();
     })();
     return stopped;
@@ -81,4 +101,19 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
 function hostForUrl(host: string): string {
   if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
   return host.includes(":") ? `[${host}]` : host;
+}
+
+/** Starts every installed portable plugin, without holding up the API: status shows progress. */
+async function startPortables(ctx: InstallContext): Promise<void> {
+  const { store, portables, logger } = ctx;
+  const starts = store.plugins.names("portables").map(async (name) => {
+    const record = store.plugins.get("portables", name);
+    try {
+      const manifest = parseManifest(JSON.stringify(record?.manifest ?? {}), name);
+      await portables.startQuietly(name, manifest);
+    } catch (err) {
+      logger.error(`portable plugin ${name} has an unusable manifest in the store`, { error: err });
+    }
+  });
+  await Promise.all(starts);
 }

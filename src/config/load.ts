@@ -174,3 +174,15 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * plugd's own environment, for the programs it starts (portable plugins inherit it, as they do
+ * under eKuiper). Read here because only src/config/ reads process.env.
+ */
+export function processEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
+}

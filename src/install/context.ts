@@ -2,6 +2,7 @@
 import type { HomePaths } from "../config/home.ts";
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log/logger.ts";
+import type { PortableHost } from "../portable/portable-host.ts";
 import type { Store } from "../store/store.ts";
 import type { PluginLocks } from "./plugin-locks.ts";
 
@@ -11,4 +12,6 @@ export interface InstallContext {
   readonly store: Store;
   readonly logger: Logger;
   readonly locks: PluginLocks;
+  /** The running portable plugins. */
+  readonly portables: PortableHost;
 }

@@ -7,6 +7,7 @@ import type { InstallContext } from "./context.ts";
 import { undoMoves } from "./file-moves.ts";
 import { isValidName } from "./names.ts";
 import { findNativeFiles, parseSoName } from "./native-files.ts";
+import { adoptPortables, dropMissingPortables } from "./portable-recovery.ts";
 
 export interface RecoveryReport {
   rolledBack: number;
@@ -30,6 +31,8 @@ export function reconcile(ctx: InstallContext): RecoveryReport {
     adopted.push(...adoptFromDisk(ctx, type));
     dropped.push(...dropMissing(ctx, type));
   }
+  adopted.push(...adoptPortables(ctx));
+  dropped.push(...dropMissingPortables(ctx));
   const report = { rolledBack, adopted, dropped };
   if (rolledBack + adopted.length + dropped.length > 0) {
     ctx.logger.warn("store and disk reconciled", { ...report });

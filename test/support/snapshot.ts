@@ -3,14 +3,15 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { TestServer } from "./server.ts";
 
-/** Every file and folder under the home except the store file, its WAL and the logs. */
+/** Every file and folder under the home except the store file, its WAL, logs and pid files. */
 export function treeOf(home: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       const rel = relative(home, path);
-      if (rel.startsWith("data/plugd.db") || rel.startsWith("log/")) continue;
+      // Runtime state, not install state: the store's own files, logs and running plugins' pids.
+      if (/^(data\/plugd\.db|log\/|data\/pids\/.)/.test(rel)) continue;
       const stat = statSync(path);
       if (stat.isDirectory()) {
         out[`${rel}/`] = "dir";

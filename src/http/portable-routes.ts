@@ -1,0 +1,82 @@
+// Routes of portable plugins: /plugins/portables, with live status and the program's output.
+import { Elysia, t } from "elysia";
+import { notFound } from "../errors.ts";
+import type { InstallContext } from "../install/context.ts";
+import { createPortable, deletePortable, updatePortable } from "../install/portable-installer.ts";
+import { inContext } from "./in-context.ts";
+import { jsonList } from "./json-list.ts";
+import { logsResponse } from "./plugin-logs.ts";
+import { InstallBodySchema, NameParams } from "./schemas.ts";
+
+const LogsQuery = t.Object({
+  lines: t.Optional(
+    t.Numeric({ minimum: 1, maximum: 1000, description: "how many (default 100)" }),
+  ),
+  follow: t.Optional(t.String({ description: "1: keep the answer open and stream new lines" })),
+});
+
+/** One Elysia instance for /plugins/portables. */
+export function portableRoutes(ctx: InstallContext) {
+  const detail = { tags: ["portables"] };
+  const base = "/plugins/portables";
+  const describe = (name: string) => {
+    const record = ctx.store.plugins.get("portables", name);
+    if (!record?.manifest) throw notFound(`portable plugin ${name} is not found`);
+    return { record, status: ctx.portables.status(name) };
+  };
+  return new Elysia({ name: "portables" })
+    .get(base, () => jsonList(ctx.store.plugins.names("portables")), { detail })
+    .post(
+      base,
+      ({ body, status }) =>
+        inContext(`create portable plugin ${body.name}`, async () => {
+          await createPortable(ctx, body);
+          return status(201, `portable plugin ${body.name} is created`);
+        }),
+      { body: InstallBodySchema, detail },
+    )
+    .get(
+      `${base}/:name`,
+      ({ params }) =>
+        inContext(`describe portable plugin ${params.name}`, () => {
+          const { record, status } = describe(params.name);
+          return { ...record.manifest, name: params.name, ...status };
+        }),
+      { params: NameParams, detail },
+    )
+    .get(
+      `${base}/:name/status`,
+      ({ params }) =>
+        inContext(`status of portable plugin ${params.name}`, () => describe(params.name).status),
+      { params: NameParams, detail },
+    )
+    .get(
+      `${base}/:name/logs`,
+      ({ params, query }) =>
+        inContext(`logs of portable plugin ${params.name}`, () => {
+          describe(params.name);
+          const plugin = ctx.portables.get(params.name);
+          if (!plugin) return new Response("", { headers: { "content-type": "text/plain" } });
+          return logsResponse(plugin.output, query.lines ?? 100, query.follow === "1");
+        }),
+      { params: NameParams, query: LogsQuery, detail },
+    )
+    .put(
+      `${base}/:name`,
+      ({ params, body }) =>
+        inContext(`update portable plugin ${params.name}`, async () => {
+          await updatePortable(ctx, params.name, body);
+          return `portable plugin ${params.name} is updated`;
+        }),
+      { params: NameParams, body: InstallBodySchema, detail },
+    )
+    .delete(
+      `${base}/:name`,
+      ({ params }) =>
+        inContext(`delete portable plugin ${params.name}`, async () => {
+          await deletePortable(ctx, params.name);
+          return `portable plugin ${params.name} is deleted`;
+        }),
+      { params: NameParams, detail },
+    );
+}

@@ -1,0 +1,93 @@
+// PortableHost: the live portable plugins of this plugd, by name, started and stopped together.
+import { join } from "node:path";
+import { describeError } from "../errors.ts";
+import type { Logger } from "../log/logger.ts";
+import type { PortableManifest } from "./manifest.ts";
+import { PortablePlugin, type PortableStatus } from "./portable-plugin.ts";
+
+export interface PortableHostOptions {
+  /** `<home>/plugins/portable`: each plugin runs in its own folder below it. */
+  pluginsDir: string;
+  /** `<home>/data/pids`: one pid file per plugin, for ending orphans after a crash. */
+  pidsDir: string;
+  pythonBin: string;
+  initTimeoutMs: number;
+  stopTimeoutMs: number;
+  env: Readonly<Record<string, string>>;
+  logger: Logger;
+  /** Default /tmp, where eKuiper's SDKs look for the sockets. */
+  socketDir?: string;
+}
+
+/** Keeps one PortablePlugin per installed portable plugin that should be running. */
+export class PortableHost {
+  readonly #plugins = new Map<string, PortablePlugin>();
+  /** Why a plugin could not be started at boot; shown as its status until it is replaced. */
+  readonly #bootErrors = new Map<string, string>();
+
+  constructor(private readonly options: PortableHostOptions) {}
+
+  get(name: string): PortablePlugin | undefined {
+    return this.#plugins.get(name);
+  }
+
+  /** The live status, or an `error` status for a plugin that failed to start at boot. */
+  status(name: string): PortableStatus {
+    const plugin = this.#plugins.get(name);
+    if (plugin) return plugin.status();
+    const errMsg = this.#bootErrors.get(name) ?? "not started";
+    return { refCount: {}, status: "error", errMsg, pid: 0, restarts: 0, startedAt: null };
+  }
+
+  /**
+   * Starts a plugin from its folder and waits for its handshake; only then is it registered.
+   * Throws (400, with the program's last output) when it does not start; nothing is left running.
+   */
+  async start(name: string, manifest: PortableManifest): Promise<PortablePlugin> {
+    const plugin = this.#create(name, manifest);
+    await plugin.start();
+    this.#plugins.set(name, plugin);
+    this.#bootErrors.delete(name);
+    return plugin;
+  }
+
+  /** start(), but a failure is logged and kept for the status instead of thrown (used at boot). */
+  async startQuietly(name: string, manifest: PortableManifest): Promise<void> {
+    try {
+      await this.start(name, manifest);
+    } catch (err) {
+      this.#bootErrors.set(name, describeError(err));
+      this.options.logger.error(`portable plugin ${name} did not start`, { error: err });
+    }
+  }
+
+  /** Stops the plugin's process and sockets and forgets it. */
+  async stop(name: string): Promise<void> {
+    const plugin = this.#plugins.get(name);
+    this.#plugins.delete(name);
+    this.#bootErrors.delete(name);
+    await plugin?.stop();
+  }
+
+  /** Stops every plugin (at shutdown). */
+  async stopAll(): Promise<void> {
+    const names = [...this.#plugins.keys()];
+    await Promise.all(names.map((name) => this.stop(name)));
+  }
+
+  #create(name: string, manifest: PortableManifest): PortablePlugin {
+    const { options } = this;
+    return new PortablePlugin({
+      name,
+      manifest,
+      dir: join(options.pluginsDir, name),
+      pythonBin: options.pythonBin,
+      initTimeoutMs: options.initTimeoutMs,
+      stopTimeoutMs: options.stopTimeoutMs,
+      env: options.env,
+      logger: options.logger,
+      pidFile: join(options.pidsDir, `${name}.pid`),
+      ...(options.socketDir !== undefined && { socketDir: options.socketDir }),
+    });
+  }
+}
