@@ -116,6 +116,19 @@ describe("DELETE /plugins/{type}/{name}", () => {
     expect(existsSync(join(server.home, "plugins/sinks/S@v1.0.0.so"))).toBe(false);
   });
 
+  test("takes ?restart=1, the older documentation's name, as ?stop=1", async () => {
+    await using server = await startServer();
+    await using files = startFileServer({
+      "/s.zip": nativePluginZip({ type: "sinks", name: "s" }),
+    });
+    const body = { name: "s", file: files.url("/s.zip") };
+    expect((await server.send("POST", "/plugins/sinks", body)).status).toBe(201);
+    const res = await server.request("/plugins/sinks/s?restart=1", { method: "DELETE" });
+    expect(await res.text()).toBe("sinks plugin s is deleted and the server will be stopped");
+    await waitFor(() => server.stopRequests.length > 0, "the stop request");
+    expect(server.stopRequests).toEqual([100]);
+  });
+
   test("answers 404 for an unknown plugin", async () => {
     await using server = await startServer();
     const res = await server.request("/plugins/sources/none", { method: "DELETE" });
