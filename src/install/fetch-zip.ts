@@ -1,5 +1,5 @@
 // Downloads a plugin zip into a staging folder and opens it with the configured caps.
-import { downloadToFile } from "../download/fetch-to-file.ts";
+import { type DownloadOptions, downloadToFile } from "../download/fetch-to-file.ts";
 import { defaultZipLimits } from "../zip/limits.ts";
 import { ZipArchive } from "../zip/zip-archive.ts";
 import type { InstallContext } from "./context.ts";
@@ -20,13 +20,7 @@ export async function fetchZip(
 ): Promise<FetchedZip> {
   const { plugin } = ctx.config;
   const downloaded = await downloadToFile(url, staging.zipFile, {
-    maxBytes: plugin.maxDownloadSize,
-    connectTimeoutMs: plugin.connectTimeout,
-    totalTimeoutMs: plugin.downloadTimeout,
-    maxRedirects: 5,
-    allowedHosts: plugin.allowedHosts,
-    allowExternalFileAccess: plugin.allowExternalFileAccess,
-    uploadsDir: ctx.paths.uploads,
+    ...downloadOptions(ctx),
     ...(sha256 === undefined ? {} : { expectedSha256: sha256 }),
   });
   const zip = await ZipArchive.open(staging.zipFile, {
@@ -37,4 +31,18 @@ export async function fetchZip(
     ratioMinSize: defaultZipLimits.ratioMinSize,
   });
   return { zip, sha256: downloaded.sha256, size: downloaded.size };
+}
+
+/** The download limits and policies the configuration sets (plugin.*). */
+export function downloadOptions(ctx: InstallContext): DownloadOptions {
+  const { plugin } = ctx.config;
+  return {
+    maxBytes: plugin.maxDownloadSize,
+    connectTimeoutMs: plugin.connectTimeout,
+    totalTimeoutMs: plugin.downloadTimeout,
+    maxRedirects: 5,
+    allowedHosts: plugin.allowedHosts,
+    allowExternalFileAccess: plugin.allowExternalFileAccess,
+    uploadsDir: ctx.paths.uploads,
+  };
 }

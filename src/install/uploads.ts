@@ -5,6 +5,7 @@ import { formatSize } from "../config/units.ts";
 import { downloadToFile } from "../download/fetch-to-file.ts";
 import { describeError, notFound, tooLarge } from "../errors.ts";
 import type { InstallContext } from "./context.ts";
+import { downloadOptions } from "./fetch-zip.ts";
 import { checkUploadName } from "./names.ts";
 import { createStaging } from "./staging.ts";
 
@@ -49,16 +50,7 @@ async function writeSource(
 ): Promise<string> {
   const max = ctx.config.plugin.maxDownloadSize;
   if (source.kind === "url") {
-    const { plugin } = ctx.config;
-    const downloaded = await downloadToFile(source.url, temp, {
-      maxBytes: max,
-      connectTimeoutMs: plugin.connectTimeout,
-      totalTimeoutMs: plugin.downloadTimeout,
-      maxRedirects: 5,
-      allowedHosts: plugin.allowedHosts,
-      allowExternalFileAccess: plugin.allowExternalFileAccess,
-      uploadsDir: ctx.paths.uploads,
-    });
+    const downloaded = await downloadToFile(source.url, temp, downloadOptions(ctx));
     return downloaded.sha256;
   }
   const data = source.kind === "content" ? new TextEncoder().encode(source.content) : source.blob;

@@ -34,18 +34,7 @@ export function waitForLine(
   return promise;
 }
 
-/** Checks `condition` until it holds (a poll, not a fixed sleep); rejects after `timeoutMs`. */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
+export { waitFor } from "../wait.ts";
 
 /** A temporary directory removed when the test's `await using` scope ends. */
 export async function temporaryDir(): Promise<{ path: string } & AsyncDisposable> {
