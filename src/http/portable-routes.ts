@@ -7,6 +7,7 @@ import { inContext } from "./in-context.ts";
 import { jsonList } from "./json-list.ts";
 import { logsResponse } from "./plugin-logs.ts";
 import { InstallBodySchema, NameParams } from "./schemas.ts";
+import { symbolRoutes } from "./symbol-routes.ts";
 
 const LogsQuery = t.Object({
   lines: t.Optional(
@@ -25,6 +26,7 @@ export function portableRoutes(ctx: InstallContext) {
     return { record, status: ctx.portables.status(name) };
   };
   return new Elysia({ name: "portables" })
+    .use(symbolRoutes(ctx))
     .get(base, () => jsonList(ctx.store.plugins.names("portables")), { detail })
     .post(
       base,
