@@ -2,6 +2,7 @@
 import { openapi } from "@elysia/openapi";
 import { Elysia } from "elysia";
 import { AppError, ErrorCode } from "./errors.ts";
+import { type AccessControlDeps, accessControl } from "./http/access-control.ts";
 import { nativeRoutes } from "./http/native-routes.ts";
 import { portableRoutes } from "./http/portable-routes.ts";
 import { serverRoutes } from "./http/server-routes.ts";
@@ -14,6 +15,8 @@ export interface AppDeps {
   version: string;
   startedAt: number;
   requestStop: (code: number) => void;
+  /** The gate, body caps and audit log, used before every route (the OpenAPI one included). */
+  access: AccessControlDeps;
 }
 
 /** Builds the whole REST API. */
@@ -32,6 +35,7 @@ export function createApp(deps: AppDeps) {
         headers: { "x-plugd-error-id": id },
       });
     })
+    .use(accessControl(deps.access))
     .use(
       openapi({
         path: "/openapi",
@@ -61,6 +65,8 @@ function toAppError(error: unknown, code: string | number, request: Request): Ap
     case "VALIDATION":
       return new AppError(400, ErrorCode.general, `invalid request: ${validationSummary(error)}`);
     case "PARSE":
+      // Elysia wraps what a parse hook throws; the body caps throw AppErrors (413, 400) there.
+      if (error instanceof Error && error.cause instanceof AppError) return error.cause;
       return new AppError(
         400,
         ErrorCode.general,

@@ -2,9 +2,13 @@
 
 import { join } from "node:path";
 import { createApp } from "./app.ts";
+import { listenAddresses, logAccess, openAccess } from "./auth/open-access.ts";
 import { ensureHome, homePaths } from "./config/home.ts";
-import { type Env, loadConfig, processEnvironment } from "./config/load.ts";
+import { ConfigError, type Env, loadConfig, processEnvironment } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
+import { readTlsFiles, type TlsFiles } from "./config/tls-files.ts";
+import { parseHostPolicy } from "./download/host-policy.ts";
+import { describeError } from "./errors.ts";
 import type { InstallContext } from "./install/context.ts";
 import { PluginLocks } from "./install/plugin-locks.ts";
 import { reconcile } from "./install/recovery.ts";
@@ -49,10 +53,13 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
     env: options.env ?? process.env,
     overrides: { restIp: options.host, restPort: options.port },
   });
+  const tls = readTlsFiles(config);
+  checkAllowedHosts(config);
   const logger = createLogger({
     level: config.basic.logLevel,
     ...(options.logSink ? { sink: options.logSink } : {}),
   });
+  const access = await openAccess(config, paths, logger);
   const store = createStore(paths.storeFile);
   // Every pid file left now is from a run that ended without stopping its plugins.
   await killOrphans(paths.pids, logger.child({ module: "portable" }));
@@ -73,17 +80,24 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
     startedAt,
     // Let the answer leave before the process goes.
     requestStop: (code) => setTimeout(() => options.onStopRequest(code), 0),
+    access: {
+      gate: access.gate,
+      audit: access.audit,
+      store,
+      limits: { json: config.basic.maxRequestBodySize, upload: config.plugin.maxDownloadSize },
+    },
   });
-  app.listen({
-    hostname: config.basic.restIp,
-    port: config.basic.restPort,
-    // Uploads are bounded like downloads; a few KiB more leave room for the multipart framing.
-    maxRequestBodySize: config.plugin.maxDownloadSize + 64 * 1024,
+  const { server, port, url } = listen(app, config, tls);
+  logger.info("plugd is listening", {
+    module: "main",
+    url,
+    addresses: listenAddresses(config.basic.restIp, port),
+    tls: tls !== undefined,
+    access: access.policy.mode === "token" ? "authentication" : access.policy.mode,
+    home: paths.root,
+    version,
   });
-  const server = app.server;
-  if (!server) throw new Error("the HTTP server did not start");
-  const url = `http://${hostForUrl(config.basic.restIp)}:${server.port}`;
-  logger.info("plugd is listening", { module: "main", url, home: paths.root, version });
+  await logAccess(access, config, logger);
   const booted = startPortables(ctx);
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -91,11 +105,38 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
       await server.stop();
       await booted;
       await portables.stopAll();
+      await access.close();
       store.close();
     })();
     return stopped;
   };
-  return { url, port: server.port ?? 0, config, ctx, stop, [Symbol.asyncDispose]: stop };
+  return { url, port, config, ctx, stop, [Symbol.asyncDispose]: stop };
+}
+
+/** Listens on `basic.restIp`/`restPort`, over HTTPS when `tls` is given. */
+function listen(app: ReturnType<typeof createApp>, config: Config, tls: TlsFiles | undefined) {
+  app.listen({
+    hostname: config.basic.restIp,
+    port: config.basic.restPort,
+    // The app caps each route's body and answers 413 in eKuiper's JSON; Bun's own cap would
+    // answer first, with an empty body, so it is lifted.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    ...(tls ? { tls } : {}),
+  });
+  const server = app.server;
+  if (!server) throw new Error("the HTTP server did not start");
+  const port = server.port ?? 0;
+  const url = `${tls ? "https" : "http"}://${hostForUrl(config.basic.restIp)}:${port}`;
+  return { server, port, url };
+}
+
+/** `plugin.allowedHosts` is otherwise read at the first download; a bad entry should stop the start. */
+function checkAllowedHosts(config: Config): void {
+  try {
+    parseHostPolicy(config.plugin.allowedHosts);
+  } catch (err) {
+    throw new ConfigError(`${config.configFile}: ${describeError(err)}`);
+  }
 }
 
 function hostForUrl(host: string): string {

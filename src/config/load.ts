@@ -141,7 +141,10 @@ function resolveUnits(raw: Sections, home: string, configFile: string): Config {
   return {
     home,
     configFile,
-    basic: { ...raw.basic },
+    basic: {
+      ...raw.basic,
+      maxRequestBodySize: size("basic.maxRequestBodySize", raw.basic.maxRequestBodySize),
+    },
     plugin: {
       ...plugin,
       maxDownloadSize: size("plugin.maxDownloadSize", plugin.maxDownloadSize),

@@ -23,12 +23,14 @@ export const FileSchema = T.Object(
         T.Literal("error"),
       ]),
       authentication: T.Boolean(),
+      requireExp: T.Boolean(),
       protectedMode: T.Boolean(),
       trustedNetworks: T.Array(T.String()),
       restTls: T.Partial(
         T.Object({ certfile: T.String(), keyfile: T.String() }, { additionalProperties: false }),
       ),
       pluginHosts: T.String(),
+      maxRequestBodySize: Size,
     }),
     plugin: section({
       maxDownloadSize: Size,
@@ -68,11 +70,17 @@ export interface Config {
     readonly restIp: string;
     readonly restPort: number;
     readonly logLevel: "debug" | "info" | "warn" | "error";
+    /** eKuiper RS256 tokens are required on every route but `/` and `/ping`. */
     readonly authentication: boolean;
+    /** Tokens without `exp` are refused too (eKuiper accepts them). */
+    readonly requireExp: boolean;
+    /** Without authentication, only loopback clients and `trustedNetworks` are served. */
     readonly protectedMode: boolean;
     readonly trustedNetworks: readonly string[];
     readonly restTls: { readonly certfile?: string; readonly keyfile?: string };
     readonly pluginHosts: string;
+    /** Largest request body of every route but uploads (which `plugin.maxDownloadSize` caps). */
+    readonly maxRequestBodySize: number;
   };
   readonly plugin: {
     readonly maxDownloadSize: number;
@@ -110,10 +118,12 @@ export const defaults: Sections = {
     restPort: 9081,
     logLevel: "info",
     authentication: false,
+    requireExp: false,
     protectedMode: true,
     trustedNetworks: [],
     restTls: {},
     pluginHosts: "https://packages.emqx.net",
+    maxRequestBodySize: "1MiB",
   },
   plugin: {
     maxDownloadSize: "256MiB",

@@ -1,0 +1,88 @@
+// The Elysia plugin in front of every route: the gate (tokens, protected mode), body caps, audit.
+import { Elysia, ElysiaCustomStatusResponse } from "elysia";
+import type { AuditLog } from "../auth/audit-log.ts";
+import type { Gate } from "../auth/gate.ts";
+import type { Store } from "../store/store.ts";
+import { type AuditTarget, auditTarget, isChange, storedSha256 } from "./audit-target.ts";
+import { type BodyLimits, parseBody } from "./body-limit.ts";
+
+export interface AccessControlDeps {
+  readonly gate: Gate;
+  readonly limits: BodyLimits;
+  readonly audit: AuditLog;
+  readonly store: Store;
+}
+
+/** What the first hook learns of a request, for the audit line written by the last. */
+interface Admitted {
+  readonly time: string;
+  readonly started: number;
+  readonly client: string | undefined;
+  readonly identity: string;
+  /** Set for change requests only; a DELETE's sha256 is read before the row goes. */
+  readonly change: { readonly shaBefore: string | null } | undefined;
+}
+
+/**
+ * Admits each request before routing (401/403 otherwise), caps its body (413), and writes one
+ * audit line for every admitted change request, whatever its status, before the answer leaves.
+ * Requests the gate refuses are not audited: they changed nothing (the log has them).
+ */
+export function accessControl(deps: AccessControlDeps) {
+  const admitted = new WeakMap<Request, Admitted>();
+  return new Elysia({ name: "access-control" })
+    .onRequest(async ({ request, server }) => {
+      const time = new Date().toISOString();
+      const started = performance.now();
+      const url = new URL(request.url);
+      const client = server?.requestIP(request)?.address;
+      const identity = await deps.gate.admit({
+        path: url.pathname,
+        authorization: request.headers.get("authorization"),
+        address: client,
+      });
+      const change = isChange(request.method) ? { shaBefore: shaBefore(request, deps) } : undefined;
+      admitted.set(request, { time, started, client, identity, change });
+    })
+    .onParse({ as: "global" }, ({ request }) => parseBody(request, deps.limits))
+    .mapResponse({ as: "global" }, async ({ request, response, set, body }) => {
+      const state = admitted.get(request);
+      if (!state?.change) return;
+      const path = new URL(request.url).pathname;
+      const target = auditTarget(path, body);
+      const status = statusOf(response, set.status);
+      await deps.audit.write({
+        time: state.time,
+        client: state.client ?? null,
+        identity: state.identity,
+        method: request.method,
+        path,
+        plugin: target.name ?? null,
+        sha256: status < 300 ? shaAfter(request.method, target, state.change, deps) : null,
+        status,
+        durationMs: Math.round((performance.now() - state.started) * 10) / 10,
+      });
+    });
+}
+
+function shaBefore(request: Request, deps: AccessControlDeps): string | null {
+  if (request.method !== "DELETE") return null;
+  return storedSha256(deps.store, auditTarget(new URL(request.url).pathname, undefined));
+}
+
+/** A delete reports what it removed; the others what is in place after them. */
+function shaAfter(
+  method: string,
+  target: AuditTarget,
+  change: { shaBefore: string | null },
+  deps: AccessControlDeps,
+): string | null {
+  return method === "DELETE" ? change.shaBefore : storedSha256(deps.store, target);
+}
+
+/** The status the answer will carry: handlers return values, status() results or Responses. */
+function statusOf(response: unknown, setStatus: unknown): number {
+  if (response instanceof Response) return response.status;
+  if (response instanceof ElysiaCustomStatusResponse) return Number(response.code);
+  return typeof setStatus === "number" ? setStatus : 200;
+}

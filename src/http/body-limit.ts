@@ -1,0 +1,85 @@
+// Request body caps per route: small for JSON routes, the download cap for uploads; 413 past them.
+import { formatSize } from "../config/units.ts";
+import { badRequest, describeError, tooLarge } from "../errors.ts";
+
+/** Bytes allowed in one request body. */
+export interface BodyLimits {
+  /** `basic.maxRequestBodySize`: every route but uploads. */
+  readonly json: number;
+  /** `plugin.maxDownloadSize`: POST /config/uploads (multipart framing comes on top). */
+  readonly upload: number;
+}
+
+/** Room for the multipart boundaries and part headers around an uploaded file. */
+const multipartFraming = 64 * 1024;
+
+interface RouteLimit {
+  readonly bytes: number;
+  readonly shown: string;
+  readonly upload: boolean;
+}
+
+function limitOf(request: Request, limits: BodyLimits): RouteLimit {
+  const upload = request.method === "POST" && new URL(request.url).pathname === "/config/uploads";
+  if (upload) {
+    const shown = `${formatSize(limits.upload)} limit (plugin.maxDownloadSize)`;
+    return { bytes: limits.upload + multipartFraming, shown, upload };
+  }
+  return {
+    bytes: limits.json,
+    shown: `${formatSize(limits.json)} limit (basic.maxRequestBodySize)`,
+    upload,
+  };
+}
+
+/** Refuses a body whose Content-Length is over its route's cap before any of it is read. */
+function checkContentLength(length: string | null, limit: RouteLimit): void {
+  const size = Number(length);
+  if (length !== null && size > limit.bytes) {
+    throw tooLarge(`request body: ${formatSize(size)} is over the ${limit.shown}`);
+  }
+}
+
+/**
+ * The body for Elysia's parse step, or undefined to let Elysia parse it. A declared size over
+ * the route's cap is refused before anything is read. Routes other than uploads take JSON
+ * whatever the Content-Type says, as eKuiper's do; a body sent without a Content-Length
+ * (chunked) is read here so that its cap holds as it arrives.
+ * @throws AppError 413 past the cap, 400 for a body that is not JSON.
+ */
+export async function parseBody(request: Request, limits: BodyLimits): Promise<unknown> {
+  const length = request.headers.get("content-length");
+  const chunked =
+    length === null && /chunked/i.test(request.headers.get("transfer-encoding") ?? "");
+  // No body at all (a DELETE, say): nothing to parse, and Elysia does nothing with it either.
+  if ((length === null && !chunked) || length === "0") return undefined;
+  const limit = limitOf(request, limits);
+  checkContentLength(length, limit);
+  if (limit.upload && !chunked) return undefined;
+  const bytes = await readCapped(request, limit);
+  const type = request.headers.get("content-type") ?? "";
+  if (limit.upload && /^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) {
+    const form = await new Response(bytes, { headers: { "content-type": type } }).formData();
+    return Object.fromEntries(form);
+  }
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (err) {
+    throw badRequest(`invalid body: it is not valid JSON (${describeError(err)})`);
+  }
+}
+
+async function readCapped(request: Request, limit: RouteLimit): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body?.getReader();
+  for (let part = await reader?.read(); part && !part.done; part = await reader?.read()) {
+    size += part.value.byteLength;
+    if (size > limit.bytes) {
+      await reader?.cancel();
+      throw tooLarge(`request body: more than the ${limit.shown}`);
+    }
+    chunks.push(part.value);
+  }
+  return Buffer.concat(chunks);
+}
