@@ -1,6 +1,5 @@
 // createApp: the Elysia root with the error handler, OpenAPI and every route module; never listens.
-import { openapi } from "@elysia/openapi";
-import { Elysia } from "elysia";
+import { type AnyElysia, Elysia } from "elysia";
 import { AppError, ErrorCode } from "./errors.ts";
 import { type AccessControlDeps, accessControl } from "./http/access-control.ts";
 import { nativeRoutes } from "./http/native-routes.ts";
@@ -22,7 +21,8 @@ export interface AppDeps {
 /** Builds the whole REST API. */
 export function createApp(deps: AppDeps) {
   const log = deps.ctx.logger.child({ module: "http" });
-  return new Elysia()
+  const described: OpenApiSource = {};
+  const app = new Elysia()
     .onError(({ error, code, request }) => {
       const answer = toAppError(error, code, request);
       const id = crypto.randomUUID().slice(0, 8);
@@ -36,26 +36,41 @@ export function createApp(deps: AppDeps) {
       });
     })
     .use(accessControl(deps.access))
-    .use(
-      openapi({
-        path: "/openapi",
-        // The UI pages load their scripts from a CDN, which a gateway often cannot reach;
-        // the JSON description at /openapi/json is always served.
-        provider: null,
-        documentation: {
-          info: {
-            title: "plugd",
-            version: deps.version,
-            description: "eKuiper plugin-management REST API",
-          },
-        },
-      }),
-    )
+    // The JSON description only: @elysia/openapi's UI pages load their scripts from a CDN, which
+    // a gateway often cannot reach.
+    .get("/openapi/json", () => openApiDescription(described, deps.version), {
+      detail: { hide: true },
+    })
     .use(serverRoutes({ version: deps.version, startedAt: deps.startedAt }))
     .use(nativeRoutes({ ctx: deps.ctx, requestStop: deps.requestStop }))
     .use(portableRoutes(deps.ctx))
     .use(udfRoutes(deps.ctx))
     .use(uploadRoutes(deps.ctx));
+  described.app = app;
+  return app;
+}
+
+interface OpenApiSource {
+  app?: AnyElysia;
+  description?: Promise<Record<string, unknown>>;
+}
+
+/**
+ * The OpenAPI description of every route of `source.app`, built at the first request and kept:
+ * the generator is loaded then rather than at start, which it would slow down for everyone.
+ */
+function openApiDescription(source: OpenApiSource, version: string) {
+  source.description ??= (async () => {
+    const { toOpenAPISchema } = await import("@elysia/openapi/openapi");
+    if (!source.app) throw new Error("the OpenAPI description was asked for before the routes");
+    const { paths, components } = toOpenAPISchema(source.app);
+    const info = { title: "plugd", description: "eKuiper plugin-management REST API", version };
+    return { openapi: "3.1.2", info, paths, components };
+  })().catch((err: unknown) => {
+    delete source.description;
+    throw err;
+  });
+  return source.description;
 }
 
 /** Elysia's own errors become eKuiper's: bad input is 400/1000, an unknown route 404/1002. */

@@ -1,17 +1,25 @@
 // Entry point: `plugd serve [--home DIR] [--host ADDR] [--port N] [--config FILE]`, `plugd version`.
 import { parseArgs } from "node:util";
-import { ConfigError, resolveHome } from "./config/load.ts";
-import { startPlugd } from "./server.ts";
+import { ConfigError, processEnvironment, resolveHome } from "./config/load.ts";
+import { parseDuration } from "./config/units.ts";
+import type { Logger } from "./log/logger.ts";
+import { type RunningPlugd, startPlugd } from "./server.ts";
+import { realClock } from "./supervisor/clock.ts";
+import { announceReady } from "./systemd/service-manager.ts";
 import { commit, target, version } from "./version.ts";
 
 const usage = `usage:
-  plugd serve [--home DIR] [--host ADDR] [--port N] [--config FILE]
+  plugd serve [--home DIR] [--host ADDR] [--port N] [--config FILE] [--stop-timeout DURATION]
   plugd version
 
-  --home    home folder with etc/, plugins/, data/, log/ (default: $PLUGD_HOME or ./plugd-home)
-  --host    listen address (default: basic.restIp, 0.0.0.0)
-  --port    listen port (default: basic.restPort, 9081)
-  --config  configuration file (default: <home>/etc/plugd.yaml)`;
+  --home          home folder with etc/, plugins/, data/, log/ (default: $PLUGD_HOME or ./plugd-home)
+  --host          listen address (default: basic.restIp, 0.0.0.0)
+  --port          listen port (default: basic.restPort, 9081)
+  --config        configuration file (default: <home>/etc/plugd.yaml)
+  --stop-timeout  after SIGTERM, how long requests in flight may run on (default: 10s)`;
+
+/** plugd's own business with systemd, not its plugins'. */
+const systemdVariables = ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"];
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -22,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
       host: { type: "string" },
       port: { type: "string" },
       config: { type: "string" },
+      "stop-timeout": { type: "string", default: "10s" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -30,10 +39,16 @@ async function main(argv: string[]): Promise<number> {
   if (command === "version") return print(`plugd ${version} (commit ${commit}, ${target})`, 0);
   if (command !== "serve") return print(`unknown command ${command}\n${usage}`, 2);
   const port = values.port === undefined ? undefined : Number(values.port);
+  // `serve` runs under systemd: even its usage errors are log lines journald can keep.
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
-    return print(`--port must be a port number, not ${values.port}`, 2);
+    return refuse(`--port must be a port number, not ${values.port}`);
   }
-  await serve({ home: values.home, host: values.host, port, config: values.config });
+  const stopTimeoutMs = parseDuration(values["stop-timeout"]);
+  if (stopTimeoutMs === undefined) {
+    return refuse(`--stop-timeout must be a duration such as 10s, not ${values["stop-timeout"]}`);
+  }
+  const flags = { home: values.home, host: values.host, port, config: values.config };
+  await serve({ ...flags, stopTimeoutMs });
   return -1;
 }
 
@@ -42,25 +57,74 @@ interface ServeFlags {
   host: string | undefined;
   port: number | undefined;
   config: string | undefined;
+  stopTimeoutMs: number;
 }
 
+/**
+ * Serves until SIGTERM, SIGINT or a `?stop=1` request, then stops (bounded by --stop-timeout for
+ * requests in flight) and exits 0, or 100 for `?stop=1`. Under systemd it reports readiness,
+ * pings the watchdog and says when it is stopping.
+ */
 async function serve(flags: ServeFlags): Promise<void> {
-  let shuttingDown = false;
-  const shutdown = async (code: number) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    await plugd.stop();
-    process.exit(code);
+  const env = processEnvironment();
+  // As sd_notify(3) with unset_environment: plugins must not notify as plugd. (Editing
+  // process.env would not do: Bun.spawn passes the environment plugd started with.)
+  const childEnv = { ...env };
+  for (const name of systemdVariables) delete childEnv[name];
+  // Signals are handled from the start; one that comes while plugd starts is acted on after.
+  let requested: { code: number; reason: string } | undefined;
+  let stopNow: ((code: number, reason: string) => void) | undefined;
+  const shutdown = (code: number, reason: string) => {
+    if (stopNow) stopNow(code, reason);
+    else requested ??= { code, reason };
   };
+  process.on("SIGTERM", () => shutdown(0, "SIGTERM"));
+  process.on("SIGINT", () => shutdown(0, "SIGINT"));
   const plugd = await startPlugd({
     home: resolveHome(flags.home, "./plugd-home"),
     configFile: flags.config,
     host: flags.host,
     port: flags.port,
-    onStopRequest: (code) => void shutdown(code),
+    childEnv,
+    stopTimeoutMs: flags.stopTimeoutMs,
+    onStopRequest: (code) => shutdown(code, "a request asked plugd to stop"),
   });
-  process.on("SIGTERM", () => void shutdown(0));
-  process.on("SIGINT", () => void shutdown(0));
+  const { logger } = plugd.ctx;
+  const service = announceReady({
+    env,
+    logger,
+    url: plugd.url,
+    clock: realClock,
+    pid: process.pid,
+  });
+  // The binary starts with the JIT held back (scripts/build.ts): start-up code runs once and is
+  // not worth compiling. Code that serves requests is, from now on.
+  Bun.unsafe.setJITPolicy(1);
+  let stopping = false;
+  stopNow = (code, reason) => {
+    if (stopping) return;
+    stopping = true;
+    service.stopping(reason);
+    void stopAndExit(plugd, logger.child({ module: "main" }), { code, reason }, service.close);
+  };
+  if (requested) stopNow(requested.code, requested.reason);
+}
+
+async function stopAndExit(
+  plugd: RunningPlugd,
+  log: Logger,
+  why: { code: number; reason: string },
+  cleanUp: () => void,
+): Promise<void> {
+  log.info("plugd is stopping", { reason: why.reason, exitCode: why.code });
+  try {
+    await plugd.stop();
+    log.info("plugd stopped", { exitCode: why.code });
+  } catch (err) {
+    log.error("plugd did not stop cleanly", { error: err });
+  }
+  cleanUp();
+  process.exit(why.code);
 }
 
 function print(text: string, code: number): number {
@@ -68,15 +132,35 @@ function print(text: string, code: number): number {
   return code;
 }
 
+/** The one line main writes without a logger (before the configuration names its level). */
+function fatal(msg: string): void {
+  process.stderr.write(`${JSON.stringify({ level: "error", module: "main", msg })}\n`);
+}
+
+/** A bad `serve` flag: logged, exit status 2. */
+function refuse(msg: string): number {
+  fatal(`plugd cannot start: ${msg}`);
+  return 2;
+}
+
+// Whatever escapes is logged as JSON, so journald keeps it as one line, and ends the process.
+process.on("uncaughtException", (err) => {
+  fatal(`plugd failed: ${err.stack ?? err.message}`);
+  process.exit(1);
+});
+process.on("unhandledRejection", (reason) => {
+  fatal(
+    `plugd failed: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
+  );
+  process.exit(1);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exit(code);
   },
   (err: unknown) => {
-    const message = err instanceof ConfigError ? err.message : String(err);
-    process.stderr.write(
-      `${JSON.stringify({ level: "error", module: "main", msg: `plugd cannot start: ${message}` })}\n`,
-    );
+    fatal(`plugd cannot start: ${err instanceof ConfigError ? err.message : String(err)}`);
     process.exit(1);
   },
 );

@@ -30,6 +30,8 @@ export interface StartOptions {
   childEnv?: Record<string, string>;
   /** Called when a request asks the server to stop (DELETE …?stop=1), after its answer. */
   onStopRequest: (code: number) => void;
+  /** How long stop() lets requests in flight run before it closes their connections (10 s). */
+  stopTimeoutMs?: number;
 }
 
 export interface RunningPlugd {
@@ -37,7 +39,11 @@ export interface RunningPlugd {
   readonly port: number;
   readonly config: Config;
   readonly ctx: InstallContext;
-  /** Stops accepting requests, lets those in flight finish, closes the store. */
+  /**
+   * Stops accepting requests, lets those in flight finish until the stop timeout (then closes
+   * their connections: a change left half done is rolled back at the next start), stops the
+   * plugin processes and closes the store.
+   */
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -57,6 +63,8 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   checkAllowedHosts(config);
   const logger = createLogger({
     level: config.basic.logLevel,
+    // Every line names a module; parts that log without naming their own get this one.
+    fields: { module: "plugd" },
     ...(options.logSink ? { sink: options.logSink } : {}),
   });
   const access = await openAccess(config, paths, logger);
@@ -102,8 +110,15 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
-      await server.stop();
-      await booted;
+      const timeoutMs = options.stopTimeoutMs ?? 10_000;
+      if (!(await settlesWithin(Promise.all([server.stop(), booted]), timeoutMs))) {
+        logger.warn("requests still in flight at the stop timeout; closing their connections", {
+          module: "main",
+          timeoutMs,
+          changesInProgress: ctx.locks.active,
+        });
+        await server.stop(true);
+      }
       await portables.stopAll();
       await access.close();
       store.close();
@@ -137,6 +152,19 @@ function checkAllowedHosts(config: Config): void {
   } catch (err) {
     throw new ConfigError(`${config.configFile}: ${describeError(err)}`);
   }
+}
+
+/** True when `work` settles within `ms`; false (leaving it running) when it does not. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = work.then(
+    () => true as const,
+    () => true as const,
+  );
+  return await Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }
 
 function hostForUrl(host: string): string {
