@@ -1,6 +1,5 @@
 // http(s) plugin URLs: redirects followed by hand and checked hop by hop, body read as a stream.
 
-import { STATUS_CODES } from "node:http";
 import { badRequest, describeError } from "../errors.ts";
 import { redactUrl } from "./check-url.ts";
 import { type DownloadOptions, sizeLimitError, timeoutError } from "./download-options.ts";
@@ -92,7 +91,8 @@ export async function followRedirects(url: URL, ctx: HttpContext): Promise<Respo
     const location = redirectStatuses.has(res.status) ? res.headers.get("location") : null;
     await discard(res);
     if (location === null) {
-      const text = res.statusText || STATUS_CODES[res.status] || "";
+      // node:http is loaded only here: importing it costs several ms at every start.
+      const text = res.statusText || (await import("node:http")).STATUS_CODES[res.status] || "";
       throw badRequest(`cannot download ${ctx.shown}: HTTP ${res.status} ${text}`.trimEnd());
     }
     if (hop >= ctx.options.maxRedirects) {

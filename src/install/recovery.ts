@@ -5,7 +5,7 @@ import { nativeTypes } from "../config/home.ts";
 import type { NativeType } from "../store/plugins-repo.ts";
 import type { InstallContext } from "./context.ts";
 import { undoMoves } from "./file-moves.ts";
-import { isValidName } from "./names.ts";
+import { isValidName, ucFirst } from "./names.ts";
 import { findNativeFiles, parseSoName } from "./native-files.ts";
 import { adoptPortables, dropMissingPortables } from "./portable-recovery.ts";
 
@@ -85,10 +85,16 @@ function adoptFromDisk(ctx: InstallContext, type: NativeType): string[] {
 }
 
 function dropMissing(ctx: InstallContext, type: NativeType): string[] {
+  // One listing for all rows: reading the folder per row made a start with 1,000 plugins slow.
+  const dir = join(ctx.paths.plugins, type);
+  const present = new Set<string>();
+  for (const file of existsSync(dir) ? readdirSync(dir) : []) {
+    const base = /^([^@]+?)(@[^/]*)?\.so$/.exec(file)?.[1];
+    if (base) present.add(base).add(base.charAt(0).toLowerCase() + base.slice(1));
+  }
   const dropped: string[] = [];
   for (const name of ctx.store.plugins.names(type)) {
-    const onDisk = findNativeFiles(ctx.paths.root, type, name);
-    if (onDisk.some((f) => f.startsWith("plugins/"))) continue;
+    if (present.has(name) || present.has(ucFirst(name))) continue;
     ctx.store.plugins.remove(type, name);
     dropped.push(`${type}/${name}`);
   }
