@@ -15,7 +15,7 @@ async function profile(home: string): Promise<void> {
   await import("elysia");
   mark("import elysia");
   await import("node:http");
-  mark("import node:http (src/download/open-http.ts, for STATUS_CODES)");
+  mark("import node:http");
   await import("fflate");
   mark("import fflate (src/zip)");
   await import("jose");
