@@ -46,6 +46,18 @@ export function checkInstallBody(type: PluginKind, body: InstallBody): InstallRe
   };
 }
 
+/** checkInstallBody for an update, whose body must name the plugin of the path. Throws 400. */
+export function checkUpdateBody(
+  type: PluginKind,
+  pathName: string,
+  body: InstallBody,
+): InstallRequest {
+  if (body.name !== pathName) {
+    throw badRequest(`the body names plugin ${body.name} but the path names ${pathName}`);
+  }
+  return checkInstallBody(type, body);
+}
+
 /** The body as it is kept in the store (the URL's password, if any, is not). */
 export function storedRequest(request: InstallRequest): Record<string, unknown> {
   const out: Record<string, unknown> = { name: request.name, file: redactUrl(request.file) };

@@ -11,6 +11,7 @@ import { elfArchitecture, serverArchitecture } from "./elf.ts";
 import { fetchZip } from "./fetch-zip.ts";
 import {
   checkInstallBody,
+  checkUpdateBody,
   type InstallBody,
   type InstallRequest,
   storedRequest,
@@ -44,10 +45,7 @@ export function updateNative(
   name: string,
   body: InstallBody,
 ): Promise<void> {
-  if (body.name !== name) {
-    throw badRequest(`the body names plugin ${body.name} but the path names ${name}`);
-  }
-  const request = checkInstallBody(type, body);
+  const request = checkUpdateBody(type, name, body);
   return ctx.locks.with(type, name, async () => {
     const current = ctx.store.plugins.get(type, name);
     if (!current) throw notFound(`${type} plugin ${name} is not found`);

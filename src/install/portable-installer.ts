@@ -10,6 +10,7 @@ import type { InstallContext } from "./context.ts";
 import { fetchZip } from "./fetch-zip.ts";
 import {
   checkInstallBody,
+  checkUpdateBody,
   type InstallBody,
   type InstallRequest,
   storedRequest,
@@ -41,10 +42,7 @@ export function updatePortable(
   name: string,
   body: InstallBody,
 ): Promise<void> {
-  if (body.name !== name) {
-    throw badRequest(`the body names plugin ${body.name} but the path names ${name}`);
-  }
-  const request = checkInstallBody(type, body);
+  const request = checkUpdateBody(type, name, body);
   return ctx.locks.with(type, name, async () => {
     const current = ctx.store.plugins.get(type, name);
     if (!current) throw notFound(`portable plugin ${name} is not found`);

@@ -105,7 +105,7 @@ function encodeValue(value: unknown, what: string): string {
   }
 }
 
-/** What a function answered: `{"state": bool, "result": any}`. */
+/** What a function answered: `{"state": bool, "result": <any JSON value>}`. */
 export interface FuncReply {
   readonly state: boolean;
   readonly result: unknown;
