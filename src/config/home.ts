@@ -49,6 +49,3 @@ export function ensureHome(paths: HomePaths): void {
   for (const dir of dirs) mkdirSync(dir, { recursive: true });
   if (!existsSync(paths.configFile)) writeFileSync(paths.configFile, shippedConfig);
 }
-
-/** The shipped default configuration file, embedded in the binary. */
-export const defaultConfigText: string = shippedConfig;

@@ -4,10 +4,10 @@ import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { failure, tempDir } from "../../test/support/download-kit.ts";
 import { startFileServer } from "../../test/support/http-fixtures.ts";
 import { type DownloadOptions, defaultDownloadOptions } from "./download-options.ts";
 import { downloadToFile } from "./fetch-to-file.ts";
-import { failure, tempDir } from "./test-kit.ts";
 
 const zip = new TextEncoder().encode("PK\u0003\u0004 checksum me");
 const zipSha = new Bun.CryptoHasher("sha256").update(zip).digest("hex");

@@ -5,9 +5,9 @@ import { existsSync } from "node:fs";
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { failure, tempDir } from "../../test/support/download-kit.ts";
 import { type DownloadOptions, defaultDownloadOptions } from "./download-options.ts";
 import { downloadToFile } from "./fetch-to-file.ts";
-import { failure, tempDir } from "./test-kit.ts";
 
 const zip = new TextEncoder().encode("PK\u0003\u0004 a local plugin");
 const zipSha = new Bun.CryptoHasher("sha256").update(zip).digest("hex");

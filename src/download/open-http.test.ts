@@ -1,9 +1,9 @@
 // Tests of the redirect rules with a played web, for hops a local test server cannot serve (https).
 
 import { describe, expect, test } from "bun:test";
+import { failure } from "../../test/support/download-kit.ts";
 import { parseHostPolicy } from "./host-policy.ts";
 import { followRedirects, type HttpContext } from "./open-http.ts";
-import { failure } from "./test-kit.ts";
 
 /** A web of fixed answers by URL; every request is recorded, unknown URLs are refused. */
 function playedWeb(answers: Record<string, Response>) {

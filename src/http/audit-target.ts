@@ -37,7 +37,7 @@ export function auditTarget(path: string, body: unknown): AuditTarget {
 export function storedSha256(store: Store, target: AuditTarget): string | null {
   const { kind, name } = target;
   if (kind === undefined || name === undefined) return null;
-  if (kind === "uploads") return store.uploads.all().find((u) => u.name === name)?.sha256 ?? null;
+  if (kind === "uploads") return store.uploads.get(name)?.sha256 ?? null;
   return store.plugins.get(kind, name)?.sha256 ?? null;
 }
 

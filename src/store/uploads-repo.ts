@@ -12,13 +12,14 @@ export interface UploadRecord {
 export class UploadsRepo {
   constructor(private readonly db: Database) {}
 
-  all(): UploadRecord[] {
-    return this.db
-      .query<{ name: string; size: number; sha256: string; created_at: string }, []>(
-        "SELECT * FROM uploads ORDER BY name",
+  get(name: string): UploadRecord | undefined {
+    const row = this.db
+      .query<{ name: string; size: number; sha256: string; created_at: string }, [string]>(
+        "SELECT * FROM uploads WHERE name = ?",
       )
-      .all()
-      .map((r) => ({ name: r.name, size: r.size, sha256: r.sha256, createdAt: r.created_at }));
+      .get(name);
+    if (!row) return undefined;
+    return { name: row.name, size: row.size, sha256: row.sha256, createdAt: row.created_at };
   }
 
   put(record: UploadRecord): void {

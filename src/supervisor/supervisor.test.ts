@@ -2,8 +2,8 @@
 
 import { describe, expect, test } from "bun:test";
 import { waitFor } from "../../test/support/child-fixtures/fixtures.ts";
+import { FakeSpawner } from "../../test/support/fake-spawn.ts";
 import { silentLogger } from "../log/logger.ts";
-import { FakeSpawner } from "./fake-spawn.ts";
 import { createSupervisor } from "./supervisor.ts";
 import type { SupervisorOptions, SupervisorStatus } from "./supervisor-api.ts";
 import { VirtualClock } from "./virtual-clock.ts";

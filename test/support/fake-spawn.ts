@@ -1,7 +1,12 @@
 // FakeSpawner: a test double for SpawnFn whose processes print and exit when a test says so.
 
-import type { OutputStream } from "./output-buffer.ts";
-import type { ExitResult, SpawnedProcess, SpawnFn, SpawnRequest } from "./spawn.ts";
+import type { OutputStream } from "../../src/supervisor/output-buffer.ts";
+import type {
+  ExitResult,
+  SpawnedProcess,
+  SpawnFn,
+  SpawnRequest,
+} from "../../src/supervisor/spawn.ts";
 
 type Controller = ReadableStreamDefaultController<Uint8Array>;
 

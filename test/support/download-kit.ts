@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AppError } from "../errors.ts";
+import { AppError } from "../../src/errors.ts";
 
 /** A fresh folder under the system temp folder, removed with everything in it on disposal. */
 export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
