@@ -40,6 +40,16 @@ export function notFound(message: string): AppError {
   return new AppError(404, ErrorCode.notFound, message);
 }
 
+/** 401, code 1000: the request carries no valid credentials. */
+export function unauthorized(message: string): AppError {
+  return new AppError(401, ErrorCode.general, message);
+}
+
+/** 403, code 1000: the caller is known but may not do this. */
+export function forbidden(message: string): AppError {
+  return new AppError(403, ErrorCode.general, message);
+}
+
 /** 409, code 1000: another change to the same plugin is under way. */
 export function conflict(message: string): AppError {
   return new AppError(409, ErrorCode.general, message);
@@ -59,4 +69,10 @@ export function internal(message: string, cause?: unknown): AppError {
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/** The `code` of a Node-style system error ("ENOENT", "ESRCH"…), if it has one. */
+export function errnoCode(err: unknown): string | undefined {
+  if (typeof err !== "object" || err === null || !("code" in err)) return undefined;
+  return typeof err.code === "string" ? err.code : undefined;
 }

@@ -1,6 +1,7 @@
 // The IPC transport: `ipc://` addresses, listening with NNG's stale-file rule, and blocking dials.
 import { unlinkSync } from "node:fs";
 import type { Socket, UnixSocketListener } from "bun";
+import { errnoCode } from "../errors.ts";
 import { NngError } from "./nng-error.ts";
 import { Pipe, type PipeConfig, type PipeEvents, pipeHandlers } from "./pipe.ts";
 
@@ -28,14 +29,9 @@ export function ipcPath(url: string): string {
   return path;
 }
 
-function errorCode(err: unknown): string | undefined {
-  if (typeof err !== "object" || err === null || !("code" in err)) return undefined;
-  return typeof err.code === "string" ? err.code : undefined;
-}
-
 /** Maps a failed `connect()` to NNG's error: a missing file is "refused" too, as in NNG. */
 function connectError(path: string, err: unknown): NngError {
-  const code = errorCode(err);
+  const code = errnoCode(err);
   if (code === "ECONNREFUSED" || code === "ENOENT") {
     return new NngError("connrefused", `nobody listens on ${path} (${code})`, { cause: err });
   }
@@ -50,7 +46,7 @@ async function isListening(path: string): Promise<boolean> {
     probe.end();
     return true;
   } catch (err) {
-    const code = errorCode(err);
+    const code = errnoCode(err);
     // Connecting to a dead socket file, or to a regular file, is refused: both are stale.
     if (code === "ECONNREFUSED" || code === "ENOENT") return false;
     throw new NngError("addrinuse", `cannot probe ${path} (${code})`, { cause: err });
@@ -85,7 +81,7 @@ export async function listenIpc(
   try {
     return bind(path, config, events);
   } catch (err) {
-    if (errorCode(err) !== "EADDRINUSE") {
+    if (errnoCode(err) !== "EADDRINUSE") {
       throw new NngError("addrinval", `cannot listen on ${path}: ${String(err)}`, { cause: err });
     }
   }
@@ -95,7 +91,7 @@ export async function listenIpc(
   try {
     unlinkSync(path);
   } catch (err) {
-    if (errorCode(err) !== "ENOENT") {
+    if (errnoCode(err) !== "ENOENT") {
       throw new NngError("addrinuse", `cannot remove stale ${path}`, { cause: err });
     }
   }

@@ -1,7 +1,7 @@
 // Tests of the words errMsg uses for a process that stopped.
 
 import { describe, expect, test } from "bun:test";
-import { describeExit, messageOf, withLastLines } from "./exit-reason.ts";
+import { describeExit, withLastLines } from "./exit-reason.ts";
 
 describe("exit reasons", () => {
   test.each([
@@ -22,10 +22,5 @@ describe("exit reasons", () => {
     expect(message.length).toBeLessThan(2100);
     expect(message).toStartWith("killed by signal SIGKILL: …x");
     expect(message).toEndWith("x\nthe end");
-  });
-
-  test("messageOf gives an error's message or the thrown value as text", () => {
-    expect(messageOf(new Error("boom"))).toBe("boom");
-    expect(messageOf("plain")).toBe("plain");
   });
 });

@@ -18,8 +18,3 @@ export function withLastLines(reason: string, lines: readonly string[]): string 
   if (output.length > maxOutputChars) output = `…${output.slice(-maxOutputChars)}`;
   return `${reason}: ${output}`;
 }
-
-/** The message of an error, or the thrown value as text. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -9,9 +9,10 @@
 
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { errnoCode } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
 import { readProcStat } from "./proc-stat.ts";
-import { errnoCode, sendSignal } from "./spawn.ts";
+import { sendSignal } from "./spawn.ts";
 
 /** What a pid file holds: "<pid> <start time>\n". */
 export interface PidRecord {

@@ -1,7 +1,7 @@
 // Reading /proc/<pid>/stat: whether a process lives, its process group and its start time.
 
 import { readFile } from "node:fs/promises";
-import { errnoCode } from "./spawn.ts";
+import { errnoCode } from "../errors.ts";
 
 /** The fields of /proc/<pid>/stat the supervisor uses (see proc(5)). */
 export interface ProcStat {

@@ -1,6 +1,7 @@
 // Spawning a child as the leader of its own process group; the seam tests replace with fakes.
 
 import { constants } from "node:os";
+import { errnoCode } from "../errors.ts";
 
 /** How a child ended: an exit code, or the signal that killed it. */
 export interface ExitResult {
@@ -73,10 +74,4 @@ export function sendSignal(target: number, signal: NodeJS.Signals): void {
   } catch (error) {
     if (errnoCode(error) !== "ESRCH") throw error;
   }
-}
-
-/** The `code` of a Node-style system error ("ENOENT", "ESRCH"…), if it has one. */
-export function errnoCode(error: unknown): string | undefined {
-  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
-  return typeof error.code === "string" ? error.code : undefined;
 }

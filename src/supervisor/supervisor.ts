@@ -1,11 +1,12 @@
 // Supervisor: keeps one program running: readiness, restart with back-off, crash loops, stop.
 
+import { describeError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
 import { type Attempt, createAttempt, endAttempt } from "./attempt.ts";
 import { RestartBackoff } from "./backoff.ts";
 import { ChildProcess } from "./child-process.ts";
 import { type Clock, realClock, type TimerHandle } from "./clock.ts";
-import { describeExit, messageOf, withLastLines } from "./exit-reason.ts";
+import { describeExit, withLastLines } from "./exit-reason.ts";
 import { OutputBuffer } from "./output-buffer.ts";
 import { SerialQueue } from "./serial-queue.ts";
 import type { ExitResult } from "./spawn.ts";
@@ -123,7 +124,7 @@ class ProcessSupervisor implements Supervisor {
     try {
       child.start();
     } catch (error) {
-      this.#fail(attempt, `could not start: ${messageOf(error)}`);
+      this.#fail(attempt, `could not start: ${describeError(error)}`);
       return attempt.ready.promise;
     }
     this.#state = "initializing";
@@ -141,7 +142,7 @@ class ProcessSupervisor implements Supervisor {
       if (attempt.over) return;
       attempt.ending = true;
       await attempt.child.stop(this.#graceMs);
-      const reason = `failed to start: ${messageOf(error)}`;
+      const reason = `failed to start: ${describeError(error)}`;
       this.#fail(attempt, withLastLines(reason, attempt.child.lastLines()));
       return;
     }
