@@ -4,6 +4,7 @@ import type { InstallContext } from "../install/context.ts";
 import { deleteNative, describeNative, registerFunctions } from "../install/native-admin.ts";
 import { createNative, updateNative } from "../install/native-installer.ts";
 import { currentPlatform, prebuildList } from "../install/prebuild.ts";
+import { listPlugins } from "../services/plugin-queries.ts";
 import type { NativeType } from "../store/plugins-repo.ts";
 import { inContext } from "./in-context.ts";
 import { jsonList } from "./json-list.ts";
@@ -46,7 +47,7 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
         ),
       { detail },
     )
-    .get(base, () => jsonList(ctx.store.plugins.names(type)), { detail })
+    .get(base, () => jsonList(listPlugins(ctx, type)), { detail })
     .post(
       base,
       ({ body, status }) =>

@@ -1,8 +1,8 @@
 // Routes of portable plugins: /plugins/portables, with live status and the program's output.
 import { Elysia, t } from "elysia";
-import { notFound } from "../errors.ts";
 import type { InstallContext } from "../install/context.ts";
 import { createPortable, deletePortable, updatePortable } from "../install/portable-installer.ts";
+import { describePortable, listPlugins } from "../services/plugin-queries.ts";
 import { inContext } from "./in-context.ts";
 import { jsonList } from "./json-list.ts";
 import { logsResponse } from "./plugin-logs.ts";
@@ -20,14 +20,9 @@ const LogsQuery = t.Object({
 export function portableRoutes(ctx: InstallContext) {
   const detail = { tags: ["portables"] };
   const base = "/plugins/portables";
-  const describe = (name: string) => {
-    const record = ctx.store.plugins.get("portables", name);
-    if (!record?.manifest) throw notFound(`portable plugin ${name} is not found`);
-    return { record, status: ctx.portables.status(name) };
-  };
   return new Elysia({ name: "portables" })
     .use(symbolRoutes(ctx))
-    .get(base, () => jsonList(ctx.store.plugins.names("portables")), { detail })
+    .get(base, () => jsonList(listPlugins(ctx, "portables")), { detail })
     .post(
       base,
       ({ body, status }) =>
@@ -41,22 +36,25 @@ export function portableRoutes(ctx: InstallContext) {
       `${base}/:name`,
       ({ params }) =>
         inContext(`describe portable plugin ${params.name}`, () => {
-          const { record, status } = describe(params.name);
-          return { ...record.manifest, name: params.name, ...status };
+          const { manifest, status } = describePortable(ctx, params.name);
+          return { ...manifest, name: params.name, ...status };
         }),
       { params: NameParams, detail },
     )
     .get(
       `${base}/:name/status`,
       ({ params }) =>
-        inContext(`status of portable plugin ${params.name}`, () => describe(params.name).status),
+        inContext(
+          `status of portable plugin ${params.name}`,
+          () => describePortable(ctx, params.name).status,
+        ),
       { params: NameParams, detail },
     )
     .get(
       `${base}/:name/logs`,
       ({ params, query }) =>
         inContext(`logs of portable plugin ${params.name}`, () => {
-          describe(params.name);
+          describePortable(ctx, params.name);
           const plugin = ctx.portables.get(params.name);
           if (!plugin) return new Response("", { headers: { "content-type": "text/plain" } });
           return logsResponse(plugin.output, query.lines ?? 100, query.follow === "1");

@@ -1,8 +1,7 @@
 // Routes of the global function registry: /plugins/udfs.
 import { Elysia } from "elysia";
-import { notFound } from "../errors.ts";
 import type { InstallContext } from "../install/context.ts";
-import { checkName } from "../install/names.ts";
+import { describeFunction, listFunctions } from "../services/plugin-queries.ts";
 import { inContext } from "./in-context.ts";
 import { NameParams } from "./schemas.ts";
 
@@ -10,16 +9,11 @@ import { NameParams } from "./schemas.ts";
 export function udfRoutes(ctx: InstallContext) {
   const detail = { tags: ["functions"] };
   return new Elysia({ name: "udfs" })
-    .get("/plugins/udfs", () => ctx.store.functions.names(), { detail })
+    .get("/plugins/udfs", () => listFunctions(ctx), { detail })
     .get(
       "/plugins/udfs/:name",
       ({ params }) =>
-        inContext(`describe function ${params.name}`, () => {
-          const name = checkName(params.name, "function");
-          const owner = ctx.store.functions.owner(name);
-          if (!owner) throw notFound(`function ${name} is not found`);
-          return { name, plugin: owner.name };
-        }),
+        inContext(`describe function ${params.name}`, () => describeFunction(ctx, params.name)),
       { params: NameParams, detail },
     );
 }
