@@ -1,9 +1,8 @@
 // (plugd) Routes that let a rule engine drive a portable plugin: start/stop symbols, call functions.
 import { Elysia, t } from "elysia";
-import { badRequest, notFound } from "../errors.ts";
 import type { InstallContext } from "../install/context.ts";
 import type { SymbolControl } from "../portable/commands.ts";
-import type { PortablePlugin } from "../portable/portable-plugin.ts";
+import { runningPortable } from "../services/plugin-queries.ts";
 import { inContext } from "./in-context.ts";
 import { NameParams } from "./schemas.ts";
 
@@ -25,41 +24,31 @@ const CallBody = t.Object({
 /** /plugins/portables/{name}/symbols/{start,stop} and /functions/{fn}/call. */
 export function symbolRoutes(ctx: InstallContext) {
   const detail = { tags: ["portables"] };
-  const running = (name: string): PortablePlugin => {
-    const plugin = ctx.portables.get(name);
-    if (plugin) return plugin;
-    if (ctx.store.plugins.get("portables", name)) {
-      throw badRequest(`portable plugin ${name} is not running`);
-    }
-    throw notFound(`portable plugin ${name} is not found`);
-  };
-  const control = (body: typeof ControlBody.static): SymbolControl => body;
-  const base = "/plugins/portables/:name";
   return new Elysia({ name: "portable-symbols" })
+    .use(controlRoute(ctx, "start"))
+    .use(controlRoute(ctx, "stop"))
     .post(
-      `${base}/symbols/start`,
-      ({ params, body }) =>
-        inContext(`start ${body.pluginType} ${body.symbolName} of ${params.name}`, async () => {
-          await running(params.name).startSymbol(control(body));
-          return `${body.pluginType} ${body.symbolName} of portable plugin ${params.name} is started`;
-        }),
-      { params: NameParams, body: ControlBody, detail },
-    )
-    .post(
-      `${base}/symbols/stop`,
-      ({ params, body }) =>
-        inContext(`stop ${body.pluginType} ${body.symbolName} of ${params.name}`, async () => {
-          await running(params.name).stopSymbol(control(body));
-          return `${body.pluginType} ${body.symbolName} of portable plugin ${params.name} is stopped`;
-        }),
-      { params: NameParams, body: ControlBody, detail },
-    )
-    .post(
-      `${base}/functions/:fn/call`,
+      "/plugins/portables/:name/functions/:fn/call",
       ({ params, body }) =>
         inContext(`call ${body.func} of function ${params.fn}`, () =>
-          running(params.name).callFunction(params.fn, body.func, body.arg),
+          runningPortable(ctx, params.name).callFunction(params.fn, body.func, body.arg),
         ),
       { params: t.Object({ name: t.String(), fn: t.String() }), body: CallBody, detail },
     );
+}
+
+/** POST /plugins/portables/{name}/symbols/{action}: one definition for start and stop. */
+function controlRoute(ctx: InstallContext, action: "start" | "stop") {
+  const done = action === "start" ? "started" : "stopped";
+  return new Elysia({ name: `portable-symbols-${action}` }).post(
+    `/plugins/portables/:name/symbols/${action}`,
+    ({ params, body }) =>
+      inContext(`${action} ${body.pluginType} ${body.symbolName} of ${params.name}`, async () => {
+        const plugin = runningPortable(ctx, params.name);
+        const control: SymbolControl = body;
+        await (action === "start" ? plugin.startSymbol(control) : plugin.stopSymbol(control));
+        return `${body.pluginType} ${body.symbolName} of portable plugin ${params.name} is ${done}`;
+      }),
+    { params: NameParams, body: ControlBody, detail: { tags: ["portables"] } },
+  );
 }
