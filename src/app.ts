@@ -1,6 +1,6 @@
 // createApp: the Elysia root with the error handler, OpenAPI and every route module; never listens.
 import { type AnyElysia, Elysia } from "elysia";
-import { AppError, ErrorCode } from "./errors.ts";
+import { AppError, ErrorCode, internal } from "./errors.ts";
 import { type AccessControlDeps, accessControl } from "./http/access-control.ts";
 import { nativeRoutes } from "./http/native-routes.ts";
 import { portableRoutes } from "./http/portable-routes.ts";
@@ -62,7 +62,8 @@ interface OpenApiSource {
 function openApiDescription(source: OpenApiSource, version: string) {
   source.description ??= (async () => {
     const { toOpenAPISchema } = await import("@elysia/openapi/openapi");
-    if (!source.app) throw new Error("the OpenAPI description was asked for before the routes");
+    // An internal fault: createApp sets `app` before it returns, so no request can come first.
+    if (!source.app) throw internal("the OpenAPI description was asked for before the routes");
     const { paths, components } = toOpenAPISchema(source.app);
     const info = { title: "plugd", description: "eKuiper plugin-management REST API", version };
     return { openapi: "3.1.2", info, paths, components };
