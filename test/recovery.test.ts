@@ -8,7 +8,7 @@ import { createStaging } from "../src/install/staging.ts";
 import { startFileServer } from "./support/http-fixtures.ts";
 import { elfHeader, nativePluginZip, ownMachine } from "./support/plugin-zips.ts";
 import { startServer } from "./support/server.ts";
-import { snapshot } from "./support/snapshot.ts";
+import { journalStates, snapshot } from "./support/snapshot.ts";
 
 describe("restart", () => {
   test("keeps every plugin, function and upload", async () => {
@@ -107,6 +107,6 @@ describe("restart", () => {
     await using again = await server.restart();
     expect(snapshot(again)).toEqual(before);
     expect(existsSync(staging.dir)).toBe(false);
-    expect(again.plugd.ctx.store.journal.history("sinks", "c")[0]?.state).toBe("rolledback");
+    expect(journalStates(again, "sinks", "c")[0]).toBe("rolledback");
   });
 });

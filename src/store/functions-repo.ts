@@ -28,15 +28,6 @@ export class FunctionsRepo {
     return row ? { type: row.plugin_type as PluginKind, name: row.plugin_name } : undefined;
   }
 
-  ofPlugin(type: PluginKind, name: string): string[] {
-    return this.db
-      .query<{ name: string }, [string, string]>(
-        "SELECT name FROM functions WHERE plugin_type = ? AND plugin_name = ? ORDER BY name",
-      )
-      .all(type, name)
-      .map((r) => r.name);
-  }
-
   /** The names in `wanted` that some other plugin already owns. */
   clashes(wanted: readonly string[], self: FunctionOwner): string[] {
     return wanted.filter((fn) => {

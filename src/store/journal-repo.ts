@@ -97,14 +97,4 @@ export class JournalRepo {
       .all()
       .map(fromRow);
   }
-
-  /** The most recent records of one plugin, newest first. */
-  history(type: PluginKind, name: string, limit = 20): JournalEntry[] {
-    return this.db
-      .query<Row, [string, string, number]>(
-        "SELECT * FROM journal WHERE type = ? AND name = ? ORDER BY id DESC LIMIT ?",
-      )
-      .all(type, name, limit)
-      .map(fromRow);
-  }
 }

@@ -82,10 +82,6 @@ export class PluginsRepo {
     return row ? fromRow(row) : undefined;
   }
 
-  all(): PluginRecord[] {
-    return this.db.query<Row, []>("SELECT * FROM plugins ORDER BY type, name").all().map(fromRow);
-  }
-
   /** Inserts or replaces the row; `installedAt` of an existing row is kept. */
   put(record: PluginRecord): void {
     this.namesCache.clear();

@@ -29,7 +29,14 @@ export function treeOf(home: string): Record<string, string> {
 export function rowsOf(server: TestServer): unknown {
   const { store } = server.plugd.ctx;
   return {
-    plugins: store.plugins.all().map(({ updatedAt: _u, installedAt: _i, ...rest }) => rest),
+    // Read straight from the table: the repository has no "all rows" query of its own.
+    plugins: store.db
+      .query("SELECT * FROM plugins ORDER BY type, name")
+      .all()
+      .map((row) => {
+        const { installed_at: _i, updated_at: _u, ...rest } = row as Record<string, unknown>;
+        return rest;
+      }),
     functions: store.functions.names().map((fn) => [fn, store.functions.owner(fn)]),
   };
 }
@@ -45,4 +52,14 @@ export function isFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The states of one plugin's journal records, newest first, read straight from the table. */
+export function journalStates(server: TestServer, type: string, name: string): string[] {
+  return server.plugd.ctx.store.db
+    .query<{ state: string }, [string, string]>(
+      "SELECT state FROM journal WHERE type = ? AND name = ? ORDER BY id DESC",
+    )
+    .all(type, name)
+    .map((row) => row.state);
 }
