@@ -7,7 +7,8 @@ import { RepSocket } from "../src/nng/rep.ts";
 import { ReqSocket } from "../src/nng/req.ts";
 import { libnngPath } from "./support/libnng.ts";
 import { LibnngPeer } from "./support/libnng-peer.ts";
-import { kindOf, tempDir, waitFor } from "./support/nng-kit.ts";
+import { kindOf, tempDir } from "./support/nng-kit.ts";
+import { waitFor } from "./support/wait.ts";
 
 const missing = libnngPath() === undefined;
 if (missing) {

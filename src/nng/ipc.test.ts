@@ -2,7 +2,8 @@
 import { expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
-import { kindOf, rawConnect, rawListen, tempDir, waitFor } from "../../test/support/nng-kit.ts";
+import { kindOf, rawConnect, rawListen, tempDir } from "../../test/support/nng-kit.ts";
+import { waitFor } from "../../test/support/wait.ts";
 import { encodeHeader, Protocol } from "./frame.ts";
 import { ipcPath, MAX_IPC_PATH_BYTES } from "./ipc.ts";
 import { PullSocket } from "./pull.ts";

@@ -1,6 +1,7 @@
 // Self-tests of PUSH0/PULL0: round-robin, fair queueing, waiting for peers, reconnects.
 import { expect, test } from "bun:test";
-import { kindOf, tempDir, waitFor } from "../../test/support/nng-kit.ts";
+import { kindOf, tempDir } from "../../test/support/nng-kit.ts";
+import { waitFor } from "../../test/support/wait.ts";
 import { PullSocket } from "./pull.ts";
 import { PushSocket } from "./push.ts";
 

@@ -1,6 +1,7 @@
 // Self-tests of REP0: our REQ against our REP, several peers, state rules, dropped peers.
 import { expect, test } from "bun:test";
-import { kindOf, rawConnect, tempDir, waitFor } from "../../test/support/nng-kit.ts";
+import { kindOf, rawConnect, tempDir } from "../../test/support/nng-kit.ts";
+import { waitFor } from "../../test/support/wait.ts";
 import { encodeFrame, encodeHeader, Protocol } from "./frame.ts";
 import { RepSocket } from "./rep.ts";
 import { ReqSocket } from "./req.ts";

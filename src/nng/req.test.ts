@@ -1,6 +1,7 @@
 // Self-tests of REQ0: ids on the wire, stale replies, timeouts, connection drops and resend.
 import { expect, test } from "bun:test";
-import { kindOf, rawListen, tempDir, waitFor } from "../../test/support/nng-kit.ts";
+import { kindOf, rawListen, tempDir } from "../../test/support/nng-kit.ts";
+import { waitFor } from "../../test/support/wait.ts";
 import {
   encodeFrame,
   encodeHeader,

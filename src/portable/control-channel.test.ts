@@ -1,11 +1,12 @@
 // Tests of ControlChannel against in-process REQ peers playing the plugin, one rule of B.3 each.
 
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { tempDir, waitFor } from "../../test/support/nng-kit.ts";
+import { tempDir } from "../../test/support/nng-kit.ts";
 import {
   type LogRecord,
   recordingLogger,
 } from "../../test/support/portable-plugins/plugin-harness.ts";
+import { waitFor } from "../../test/support/wait.ts";
 import { AppError } from "../errors.ts";
 import { ReqSocket } from "../nng/req.ts";
 import { encodeCommand, type SymbolControl } from "./commands.ts";

@@ -1,4 +1,4 @@
-// Helpers for the nng tests: short temporary socket paths, condition waits, raw byte peers.
+// Helpers for the nng tests: short temporary socket paths, raw byte peers.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,15 +13,6 @@ export function tempDir(): { path: string; url: (name: string) => string } & Dis
     url: (name) => `ipc://${path}/${name}`,
     [Symbol.dispose]: () => rmSync(path, { recursive: true, force: true }),
   };
-}
-
-/** Resolves once `condition()` holds; fails after `timeoutMs` naming `what`. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000) {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(2);
-  }
 }
 
 /** The NngError kind a promise rejects with, "resolved" when it does not, for table-like asserts. */
