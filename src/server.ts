@@ -3,17 +3,17 @@
 import { join } from "node:path";
 import { createApp } from "./app.ts";
 import { listenAddresses, logAccess, openAccess } from "./auth/open-access.ts";
-import { ensureHome, homePaths } from "./config/home.ts";
-import { ConfigError, type Env, loadConfig, processEnvironment } from "./config/load.ts";
+import type { HomePaths } from "./config/home.ts";
+import { type Env, processEnvironment } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
-import { readTlsFiles, type TlsFiles } from "./config/tls-files.ts";
-import { parseHostPolicy } from "./download/host-policy.ts";
-import { describeError } from "./errors.ts";
 import type { InstallContext } from "./install/context.ts";
 import { PluginLocks } from "./install/plugin-locks.ts";
 import { reconcile } from "./install/recovery.ts";
-import { createLogger, type LogSink } from "./log/logger.ts";
-import { parseManifest } from "./portable/manifest.ts";
+import { listen } from "./lifecycle/listen.ts";
+import { provision } from "./lifecycle/provision.ts";
+import { startPortables } from "./lifecycle/start-portables.ts";
+import { StopStack, settlesWithin } from "./lifecycle/stop-stack.ts";
+import type { Logger, LogSink } from "./log/logger.ts";
 import { PortableHost } from "./portable/portable-host.ts";
 import { createStore } from "./store/store.ts";
 import { killOrphans } from "./supervisor/orphans.ts";
@@ -51,35 +51,17 @@ export interface RunningPlugd {
 /** Starts plugd. Throws ConfigError for a bad configuration, or when the port cannot be bound. */
 export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   const startedAt = Date.now();
-  const paths = homePaths(options.home);
-  ensureHome(paths);
-  const config = loadConfig({
-    home: paths.root,
-    configFile: options.configFile,
-    env: options.env ?? process.env,
-    overrides: { restIp: options.host, restPort: options.port },
-  });
-  const tls = readTlsFiles(config);
-  checkAllowedHosts(config);
-  const logger = createLogger({
-    level: config.basic.logLevel,
-    // Every line names a module; parts that log without naming their own get this one.
-    fields: { module: "plugd" },
-    ...(options.logSink ? { sink: options.logSink } : {}),
-  });
+  const { paths, config, tls, logger } = provision(options);
+  const stops = new StopStack();
   const access = await openAccess(config, paths, logger);
   const store = createStore(paths.storeFile);
+  stops.push(() => store.close());
+  // Registered after the store so that access closes before it.
+  stops.push(() => access.close());
   // Every pid file left now is from a run that ended without stopping its plugins.
   await killOrphans(paths.pids, logger.child({ module: "portable" }));
-  const portables = new PortableHost({
-    pluginsDir: join(paths.plugins, "portable"),
-    pidsDir: paths.pids,
-    pythonBin: config.portable.pythonBin,
-    initTimeoutMs: config.portable.initTimeout,
-    stopTimeoutMs: config.portable.stopTimeout,
-    env: options.childEnv ?? processEnvironment(),
-    logger,
-  });
+  const portables = createPortables(config, paths, logger, options.childEnv);
+  stops.push(() => portables.stopAll());
   const ctx: InstallContext = { config, paths, store, logger, locks: new PluginLocks(), portables };
   reconcile(ctx);
   const app = createApp({
@@ -107,82 +89,35 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   });
   await logAccess(access, config, logger);
   const booted = startPortables(ctx);
-  let stopped: Promise<void> | undefined;
-  const stop = () => {
-    stopped ??= (async () => {
-      const timeoutMs = options.stopTimeoutMs ?? 10_000;
-      if (!(await settlesWithin(Promise.all([server.stop(), booted]), timeoutMs))) {
-        logger.warn("requests still in flight at the stop timeout; closing their connections", {
-          module: "main",
-          timeoutMs,
-          changesInProgress: ctx.locks.active,
-        });
-        await server.stop(true);
-      }
-      await portables.stopAll();
-      await access.close();
-      store.close();
-    })();
-    return stopped;
-  };
+  stops.push(async () => {
+    const timeoutMs = options.stopTimeoutMs ?? 10_000;
+    if (!(await settlesWithin(Promise.all([server.stop(), booted]), timeoutMs))) {
+      logger.warn("requests still in flight at the stop timeout; closing their connections", {
+        module: "main",
+        timeoutMs,
+        changesInProgress: ctx.locks.active,
+      });
+      await server.stop(true);
+    }
+  });
+  const stop = () => stops.run();
   return { url, port, config, ctx, stop, [Symbol.asyncDispose]: stop };
 }
 
-/** Listens on `basic.restIp`/`restPort`, over HTTPS when `tls` is given. */
-function listen(app: ReturnType<typeof createApp>, config: Config, tls: TlsFiles | undefined) {
-  app.listen({
-    hostname: config.basic.restIp,
-    port: config.basic.restPort,
-    // The app caps each route's body and answers 413 in eKuiper's JSON; Bun's own cap would
-    // answer first, with an empty body, so it is lifted.
-    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-    ...(tls ? { tls } : {}),
+/** The host of portable plugin processes, configured from `portable.*`. */
+function createPortables(
+  config: Config,
+  paths: HomePaths,
+  logger: Logger,
+  childEnv: Record<string, string> | undefined,
+): PortableHost {
+  return new PortableHost({
+    pluginsDir: join(paths.plugins, "portable"),
+    pidsDir: paths.pids,
+    pythonBin: config.portable.pythonBin,
+    initTimeoutMs: config.portable.initTimeout,
+    stopTimeoutMs: config.portable.stopTimeout,
+    env: childEnv ?? processEnvironment(),
+    logger,
   });
-  const server = app.server;
-  if (!server) throw new Error("the HTTP server did not start");
-  const port = server.port ?? 0;
-  const url = `${tls ? "https" : "http"}://${hostForUrl(config.basic.restIp)}:${port}`;
-  return { server, port, url };
-}
-
-/** `plugin.allowedHosts` is otherwise read at the first download; a bad entry should stop the start. */
-function checkAllowedHosts(config: Config): void {
-  try {
-    parseHostPolicy(config.plugin.allowedHosts);
-  } catch (err) {
-    throw new ConfigError(`${config.configFile}: ${describeError(err)}`);
-  }
-}
-
-/** True when `work` settles within `ms`; false (leaving it running) when it does not. */
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const settled = work.then(
-    () => true as const,
-    () => true as const,
-  );
-  return await Promise.race([settled, late]).finally(() => clearTimeout(timer));
-}
-
-function hostForUrl(host: string): string {
-  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
-  return host.includes(":") ? `[${host}]` : host;
-}
-
-/** Starts every installed portable plugin, without holding up the API: status shows progress. */
-async function startPortables(ctx: InstallContext): Promise<void> {
-  const { store, portables, logger } = ctx;
-  const starts = store.plugins.names("portables").map(async (name) => {
-    const record = store.plugins.get("portables", name);
-    try {
-      const manifest = parseManifest(JSON.stringify(record?.manifest ?? {}), name);
-      await portables.startQuietly(name, manifest);
-    } catch (err) {
-      logger.error(`portable plugin ${name} has an unusable manifest in the store`, { error: err });
-    }
-  });
-  await Promise.all(starts);
 }

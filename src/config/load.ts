@@ -17,7 +17,8 @@ export interface LoadOptions {
   home: string;
   /** Defaults to `<home>/etc/plugd.yaml`; a missing default file is fine, a missing named one is not. */
   configFile?: string | undefined;
-  env?: Env;
+  /** Defaults to process.env. */
+  env?: Env | undefined;
   /** Command-line flags, which win over everything. */
   overrides?: { restIp?: string | undefined; restPort?: number | undefined };
 }
