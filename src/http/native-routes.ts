@@ -1,8 +1,9 @@
 // Routes of native plugins: /plugins/{sources,sinks,functions}, prebuild lists, registration.
 import { Elysia } from "elysia";
 import type { InstallContext } from "../install/context.ts";
-import { deleteNative, describeNative, registerFunctions } from "../install/native-admin.ts";
-import { createNative, updateNative } from "../install/native-installer.ts";
+import { createPlugin, deletePlugin, updatePlugin } from "../install/install-flow.ts";
+import { describeNative, registerFunctions } from "../install/native-admin.ts";
+import { nativeKind } from "../install/native-kind.ts";
 import { currentPlatform, prebuildList } from "../install/prebuild.ts";
 import { listPlugins } from "../services/plugin-queries.ts";
 import type { NativeType } from "../store/plugins-repo.ts";
@@ -35,6 +36,7 @@ export function nativeRoutes(deps: NativeRouteDeps) {
 
 function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
   const { ctx } = deps;
+  const kind = nativeKind(type);
   // A plain string keeps Elysia from typing each route path as a union of three.
   const base: string = `/plugins/${type}`;
   const detail = { tags: [type] };
@@ -52,7 +54,7 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
       base,
       ({ body, status }) =>
         inContext(`create ${type} plugin ${body.name}`, async () => {
-          await createNative(ctx, type, body);
+          await createPlugin(ctx, kind, body);
           return status(201, `${type} plugin ${body.name} is created`);
         }),
       { body: InstallBodySchema, detail },
@@ -69,7 +71,7 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
       `${base}/:name`,
       ({ params, body }) =>
         inContext(`update ${type} plugin ${params.name}`, async () => {
-          await updateNative(ctx, type, params.name, body);
+          await updatePlugin(ctx, kind, params.name, body);
           return `plugin ${params.name} is updated and the server must restart for the change to take effect.`;
         }),
       { params: NameParams, body: InstallBodySchema, detail },
@@ -78,7 +80,7 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
       `${base}/:name`,
       ({ params, query }) =>
         inContext(`delete ${type} plugin ${params.name}`, async () => {
-          await deleteNative(ctx, type, params.name);
+          await deletePlugin(ctx, kind, params.name);
           const stop = query.stop === "1" || query.restart === "1";
           if (stop) deps.requestStop(100);
           const done = `${type} plugin ${params.name} is deleted`;

@@ -1,7 +1,8 @@
 // Routes of portable plugins: /plugins/portables, with live status and the program's output.
 import { Elysia, t } from "elysia";
 import type { InstallContext } from "../install/context.ts";
-import { createPortable, deletePortable, updatePortable } from "../install/portable-installer.ts";
+import { createPlugin, deletePlugin, updatePlugin } from "../install/install-flow.ts";
+import { portableKind } from "../install/portable-kind.ts";
 import { describePortable, listPlugins } from "../services/plugin-queries.ts";
 import { inContext } from "./in-context.ts";
 import { jsonList } from "./json-list.ts";
@@ -27,7 +28,7 @@ export function portableRoutes(ctx: InstallContext) {
       base,
       ({ body, status }) =>
         inContext(`create portable plugin ${body.name}`, async () => {
-          await createPortable(ctx, body);
+          await createPlugin(ctx, portableKind, body);
           return status(201, `portable plugin ${body.name} is created`);
         }),
       { body: InstallBodySchema, detail },
@@ -65,7 +66,7 @@ export function portableRoutes(ctx: InstallContext) {
       `${base}/:name`,
       ({ params, body }) =>
         inContext(`update portable plugin ${params.name}`, async () => {
-          await updatePortable(ctx, params.name, body);
+          await updatePlugin(ctx, portableKind, params.name, body);
           return `portable plugin ${params.name} is updated`;
         }),
       { params: NameParams, body: InstallBodySchema, detail },
@@ -74,7 +75,7 @@ export function portableRoutes(ctx: InstallContext) {
       `${base}/:name`,
       ({ params }) =>
         inContext(`delete portable plugin ${params.name}`, async () => {
-          await deletePortable(ctx, params.name);
+          await deletePlugin(ctx, portableKind, params.name);
           return `portable plugin ${params.name} is deleted`;
         }),
       { params: NameParams, detail },

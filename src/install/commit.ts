@@ -7,6 +7,9 @@ import type { Store } from "../store/store.ts";
 import { applyMoves, undoMoves } from "./file-moves.ts";
 import type { Staging } from "./staging.ts";
 
+/** Undoes one step of a change that failed later. */
+export type Undo = () => void | Promise<void>;
+
 export interface Change {
   journalId: number;
   home: string;
@@ -18,30 +21,34 @@ export interface Change {
   sha256: string;
   /** The store writes of the change; they run in the same transaction that marks it done. */
   write: () => void;
-  /**
-   * Runs once the files are in place and before the rows are written, e.g. to start a portable
-   * plugin from its final folder; if it throws, the change is undone like any other failure.
-   */
-  verify?: () => Promise<void>;
+  /** Stops what runs from the files that move (a portable plugin); gives back its undo. */
+  release?: () => Promise<Undo>;
+  /** Starts what the new files hold, once they are in place; throws to undo the change. */
+  activate?: () => Promise<void>;
 }
 
 /**
- * Commits `change`. Every rename is written to the journal before the first happens, so a crash
- * at any point is undone at the next start. On failure the renames are undone, the journal says
- * why, and the error is thrown again; either way the staging folder is removed.
+ * Commits `change`, step by step, each step's undo pushed as it succeeds: release what runs
+ * from the old files, move the files (every rename journalled before the first, so a crash is
+ * undone at the next start), activate the new files, write the rows. On failure the undos run
+ * newest first, the journal says why, and the error is thrown again; either way the staging
+ * folder is removed.
  */
 export async function commitChange(store: Store, change: Change): Promise<void> {
   const moves = planMoves(change);
   store.journal.committing(change.journalId, moves, change.sha256);
+  const undos: Undo[] = [];
   try {
+    if (change.release) undos.push(await change.release());
     applyMoves(moves);
-    await change.verify?.();
+    undos.push(() => undoMoves(moves));
+    await change.activate?.();
     store.transaction(() => {
       change.write();
       store.journal.finish(change.journalId, "done");
     });
   } catch (err) {
-    undoMoves(moves);
+    for (const undo of undos.reverse()) await undo();
     store.journal.finish(change.journalId, "failed", describeError(err));
     throw err;
   } finally {

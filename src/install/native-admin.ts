@@ -1,11 +1,8 @@
-// Reads and removals of native plugins: list, describe, delete, and function registration.
+// Reads of native plugins and their function registration: describe, register functions.
 import { badRequest, notFound } from "../errors.ts";
 import type { NativeType, PluginRecord } from "../store/plugins-repo.ts";
-import { runChange } from "./change.ts";
-import { commitChange } from "./commit.ts";
 import type { InstallContext } from "./context.ts";
 import { checkFunctionList } from "./names.ts";
-import { findNativeFiles } from "./native-files.ts";
 
 export interface NativeDescription {
   name: string;
@@ -23,28 +20,6 @@ export function describeNative(
   const out: NativeDescription = { name, version: record.version.replace(/^v/, "") };
   if (type === "functions" && record.functions !== null) out.functions = record.functions;
   return out;
-}
-
-/**
- * Removes the plugin's files (.so, `etc/{type}/name*`) and rows, its functions leaving the
- * registry; all or nothing, like an install. Throws 404 for an unknown plugin.
- */
-export function deleteNative(ctx: InstallContext, type: NativeType, name: string): Promise<void> {
-  return ctx.locks.with(type, name, async () => {
-    const record = getOrThrow(ctx, type, name);
-    const files = new Set([...record.files, ...findNativeFiles(ctx.paths.root, type, name)]);
-    await runChange(ctx, { type, name, op: "delete", request: {} }, ({ staging, journalId }) =>
-      commitChange(ctx.store, {
-        journalId,
-        home: ctx.paths.root,
-        staging,
-        remove: [...files].sort(),
-        add: [],
-        sha256: record.sha256,
-        write: () => ctx.store.plugins.remove(type, name),
-      }),
-    );
-  });
 }
 
 /**

@@ -2,18 +2,11 @@
 import { badRequest } from "../errors.ts";
 import type { NativeType } from "../store/plugins-repo.ts";
 import { ucFirst } from "./names.ts";
+import type { Placement } from "./plugin-kind.ts";
 import { soFileRule } from "./native-files.ts";
 
-/** One zip entry and where it goes, relative to the staging tree or the work folder. */
-export interface PlacedEntry {
-  entry: string;
-  /** "home": the path is relative to the home folder; "work": to the private working folder. */
-  area: "home" | "work";
-  path: string;
-}
-
 export interface NativeLayout {
-  placed: PlacedEntry[];
+  placed: Placement[];
   soFile: string;
   /** The text after '@' in the .so name ("v1.0.0"), or "" when the name has none. */
   version: string;
@@ -58,7 +51,7 @@ function place(
   entry: string,
   soFile: string,
   yaml: string,
-): PlacedEntry {
+): Placement {
   if (entry === soFile) return { entry, area: "home", path: `plugins/${type}/${entry}` };
   if (type === "sources" && entry === yaml) {
     return { entry, area: "home", path: `etc/sources/${yaml}` };

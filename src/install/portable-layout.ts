@@ -1,12 +1,7 @@
 // Where each entry of a portable plugin zip goes, by eKuiper's layout rules (pure).
 import { badRequest } from "../errors.ts";
 import type { PortableManifest } from "../portable/manifest.ts";
-
-/** One file entry of the zip and its path relative to the home folder. */
-export interface PortablePlacement {
-  entry: string;
-  path: string;
-}
+import type { Placement } from "./plugin-kind.ts";
 
 const metadataFolders = ["sources/", "sinks/", "functions/"];
 
@@ -19,7 +14,7 @@ export function planPortableLayout(
   name: string,
   manifest: PortableManifest,
   entries: readonly string[],
-): PortablePlacement[] {
+): Placement[] {
   const present = new Set(entries);
   if (!present.has(manifest.executable)) {
     throw badRequest(
@@ -35,7 +30,11 @@ export function planPortableLayout(
   }
   return entries.map((entry) => {
     const metadata = metadataFolders.some((folder) => entry.startsWith(folder));
-    return { entry, path: metadata ? `etc/${entry}` : `plugins/portable/${name}/${entry}` };
+    return {
+      entry,
+      area: "home",
+      path: metadata ? `etc/${entry}` : `plugins/portable/${name}/${entry}`,
+    };
   });
 }
 
@@ -43,7 +42,7 @@ export function planPortableLayout(
  * The items a commit moves: the plugin's folder as one, and each metadata file on its own
  * (they share etc/sources/ and the like with other plugins).
  */
-export function portableItems(name: string, placements: readonly PortablePlacement[]): string[] {
+export function portableItems(name: string, placements: readonly Placement[]): string[] {
   const items = new Set<string>([`plugins/portable/${name}`]);
   for (const placed of placements) {
     if (placed.path.startsWith("etc/")) items.add(placed.path);
