@@ -1,22 +1,12 @@
 // The one place a plugin's store row and its function registrations are written from.
-import type { PluginKind } from "../store/plugins-repo.ts";
+import type { PluginRecord } from "../store/plugins-repo.ts";
 import type { Store } from "../store/store.ts";
 
-/** What an install or an adoption learnt about a plugin: the store keeps exactly this. */
-export interface PluginFacts {
-  type: PluginKind;
-  name: string;
-  version: string;
-  /** The request as it is kept: the install body, or where an adopted plugin was found. */
-  request: Record<string, unknown>;
-  sha256: string;
-  files: string[];
-  /** The function list given with the install; null means "one function, the plugin's name". */
-  functions: string[] | null;
-  manifest: Record<string, unknown> | null;
+/** What an install or an adoption learnt about a plugin: its row, less the timestamps. */
+export type PluginFacts = Omit<PluginRecord, "installedAt" | "updatedAt"> & {
   /** The names the plugin adds to the global function registry (none for sources and sinks). */
   registry: string[];
-}
+};
 
 /**
  * Writes the plugin's row (the store keeps `installedAt` of a plugin being updated) and
