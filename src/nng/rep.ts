@@ -13,9 +13,16 @@ interface Request {
   body: Uint8Array;
 }
 
+/** A request body and the id of the connection it came on. */
+export interface ReceivedRequest {
+  readonly pipeId: number;
+  readonly body: Uint8Array;
+}
+
 /**
  * REP0 (id 0x31, peers REQ0). recv() returns the next request body from any connected peer,
- * fair-queued; send() answers the request last received. Several peers may be connected.
+ * fair-queued; send() answers the request last received. Several peers may be connected;
+ * recvRequest() also tells which one sent it.
  */
 export class RepSocket extends SpSocket {
   private readonly queue = new FairQueue<Request>();
@@ -31,6 +38,11 @@ export class RepSocket extends SpSocket {
    * Throws NngError `timeout` (recvTimeoutMs or `options.timeoutMs`) or `closed`.
    */
   async recv(options: CallOptions = {}): Promise<Uint8Array> {
+    return (await this.recvRequest(options)).body;
+  }
+
+  /** recv(), with the id of the connection the request came on. */
+  async recvRequest(options: CallOptions = {}): Promise<ReceivedRequest> {
     this.ensureOpen();
     this.pending = undefined;
     const request =
@@ -38,9 +50,15 @@ export class RepSocket extends SpSocket {
       (await this.receivers.wait(
         options.timeoutMs ?? this.recvTimeoutMs,
         "no request came in time",
+        options.signal,
       ));
     this.pending = request;
-    return request.body;
+    return { pipeId: request.pipe.id, body: request.body };
+  }
+
+  /** Forgets the request last received, so that send() cannot answer it any more. */
+  forgetRequest(): void {
+    this.pending = undefined;
   }
 
   /**

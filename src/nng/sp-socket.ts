@@ -36,6 +36,8 @@ export interface DialOptions {
 export interface CallOptions {
   /** Deadline in ms for this call only; undefined uses the socket option. */
   timeoutMs?: number;
+  /** Ends the wait with the signal's reason when it is aborted. */
+  signal?: AbortSignal;
 }
 
 /** The shared half of REQ, REP, PUSH and PULL; subclasses add the protocol's rules. */
@@ -71,6 +73,16 @@ export abstract class SpSocket implements AsyncDisposable {
   /** Connected peers whose SP header checked out. */
   get pipeCount(): number {
     return this.pipes.length;
+  }
+
+  /** Whether the connection with this id is still open. */
+  isConnected(pipeId: number): boolean {
+    return this.pipes.some((pipe) => pipe.id === pipeId);
+  }
+
+  /** The ids of the open connections. */
+  pipeIds(): number[] {
+    return this.pipes.map((pipe) => pipe.id);
   }
 
   /** True once close() was called. */

@@ -18,16 +18,35 @@ export class Waiters<T> {
 
   /**
    * Waits for a value. With `timeoutMs` (0 allowed) it rejects with NngError `timeout` and
-   * `timeoutMessage` when no value came in time; without it, it waits until rejected.
+   * `timeoutMessage` when no value came in time; without it, it waits until rejected. An
+   * aborted `signal` rejects it with the signal's reason.
    */
-  wait(timeoutMs: number | undefined, timeoutMessage: string): Promise<T> {
+  wait(timeoutMs: number | undefined, timeoutMessage: string, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter<T> = { resolve, reject, timer: undefined };
+      if (signal) {
+        const onAbort = () => {
+          this.remove(waiter);
+          clearTimeout(waiter.timer);
+          reject(signal.reason);
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        const done = () => signal.removeEventListener("abort", onAbort);
+        waiter.resolve = (value) => {
+          done();
+          resolve(value);
+        };
+        waiter.reject = (err) => {
+          done();
+          reject(err);
+        };
+      }
       if (timeoutMs !== undefined) {
         waiter.timer = setTimeout(
           () => {
             this.remove(waiter);
-            reject(new NngError("timeout", timeoutMessage));
+            waiter.reject(new NngError("timeout", timeoutMessage));
           },
           Math.max(0, timeoutMs),
         );

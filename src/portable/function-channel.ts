@@ -1,7 +1,6 @@
 // FunctionChannel: the host side of one function symbol's socket, calling Validate, Exec, IsAggregate.
 
 import type { Logger } from "../log/logger.ts";
-import { SerialQueue } from "../supervisor/serial-queue.ts";
 import { checkFrameSize, DEFAULT_SOCKET_DIR, functionUrl } from "./addresses.ts";
 import {
   encodeFuncData,
@@ -11,9 +10,7 @@ import {
   parseFuncReply,
   REQUEST_ID_BYTES,
 } from "./commands.ts";
-import { PeerRepSocket } from "./peer-rep-socket.ts";
-import { exchange } from "./rep-exchange.ts";
-import { openListener } from "./socket-errors.ts";
+import { RepChannel } from "./rep-channel.ts";
 
 export interface FunctionChannelOptions {
   readonly symbol: string;
@@ -26,7 +23,7 @@ export interface FunctionChannelOptions {
 }
 
 /** The FuncMeta used when the caller gives none; the Go SDK refuses an empty ruleId or opId. */
-export const DEFAULT_FUNC_META: FuncMeta = Object.freeze({
+const defaultMeta: FuncMeta = Object.freeze({
   ruleId: "plugd",
   opId: "call",
   instanceId: 0,
@@ -38,40 +35,24 @@ export const DEFAULT_FUNC_META: FuncMeta = Object.freeze({
  * `start func` command is sent, since the plugin dials it while handling that command. The
  * plugin's first request is `handshake`; each call is the reply to the pending request.
  */
-export class FunctionChannel {
+export class FunctionChannel extends RepChannel {
   readonly symbol: string;
-  readonly url: string;
   readonly #pluginName: string;
-  readonly #log: Logger;
   readonly #timeoutMs: number;
-  readonly #queue = new SerialQueue();
-  readonly #socket: PeerRepSocket;
 
   /** Throws 400 when the socket path would exceed 107 bytes. */
   constructor(options: FunctionChannelOptions) {
+    const log = options.logger.child({ module: "portable", plugin: options.pluginName });
+    super({
+      url: functionUrl(options.socketDir ?? DEFAULT_SOCKET_DIR, options.symbol),
+      what: `function ${options.symbol}`,
+      pluginName: options.pluginName,
+      log,
+      onIgnored: (peer) => log.debug("ignoring a stale function connection", { peer }),
+    });
     this.symbol = options.symbol;
     this.#pluginName = options.pluginName;
-    this.url = functionUrl(options.socketDir ?? DEFAULT_SOCKET_DIR, options.symbol);
-    this.#log = options.logger.child({ module: "portable", plugin: options.pluginName });
     this.#timeoutMs = options.timeoutMs ?? 5000;
-    this.#socket = new PeerRepSocket({
-      onIgnored: (peer) => this.#log.debug("ignoring a stale function connection", { peer }),
-    });
-  }
-
-  /** Listens; throws 400 when another live process owns the address. */
-  listen(): Promise<void> {
-    return openListener(this.#socket, this.url, `function ${this.symbol}`);
-  }
-
-  /** A new plugin process has shaken hands: older connections are ignored (see PeerGate). */
-  expectNewPeer(): void {
-    this.#socket.expectNewPeer();
-  }
-
-  /** Fails the call in progress, and later calls, with `reason` until expectNewPeer(). */
-  interrupt(reason: Error): void {
-    this.#socket.interrupt(reason);
   }
 
   /**
@@ -80,27 +61,16 @@ export class FunctionChannel {
    * the plugin does not answer within the deadline, or answers something that is not JSON
    * ("Failed to unmarshal function result …").
    */
-  call(func: FunctionCall, arg: unknown, meta: FuncMeta = DEFAULT_FUNC_META): Promise<FuncReply> {
+  call(func: FunctionCall, arg: unknown, meta: FuncMeta = defaultMeta): Promise<FuncReply> {
     const bytes = encodeFuncData(func, arg, meta);
     const what = `the ${func} call of function ${this.symbol}`;
     checkFrameSize(bytes.length, REQUEST_ID_BYTES, what);
     const late =
       `time out, function ${this.symbol} of portable plugin ${this.#pluginName} ` +
       `did not answer ${func} within ${this.#timeoutMs} ms`;
-    return this.#queue.run(async () => {
-      const answer = await exchange(bytes, {
-        socket: this.#socket,
-        pluginName: this.#pluginName,
-        log: this.#log,
-        timeoutMs: () => this.#timeoutMs,
-        late,
-      });
+    return this.serial(async () => {
+      const answer = await this.exchange(bytes, { timeLeftMs: () => this.#timeoutMs, late });
       return parseFuncReply(answer);
     });
-  }
-
-  /** Closes the socket (its file is removed); a pending call fails. */
-  async close(): Promise<void> {
-    await this.#socket.close();
   }
 }

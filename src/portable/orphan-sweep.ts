@@ -14,9 +14,6 @@ import { isAlive, readProcStat } from "../supervisor/proc-stat.ts";
 import { sendSignal } from "../supervisor/spawn.ts";
 import { PORTABLE_CONFIG_ARG } from "./launch.ts";
 
-/** Pids of the plugin processes this plugd runs now; never taken for orphans. */
-export const ownedPids = new Set<number>();
-
 export interface SweepOptions {
   /** The plugin's folder, its processes' working directory. */
   readonly dir: string;
@@ -25,6 +22,8 @@ export interface SweepOptions {
   /** Also look through /proc for processes launched in `dir` (default true). */
   readonly scan?: boolean | undefined;
   readonly logger: Logger;
+  /** Pids of the plugin processes this plugd runs now; never taken for orphans. */
+  readonly owned: ReadonlySet<number>;
   /** How long to wait for killed processes to be gone (default 2 s). */
   readonly waitMs?: number;
 }
@@ -51,13 +50,13 @@ async function launchedIn(pid: number, dir: string): Promise<boolean> {
   return args?.at(-1) === PORTABLE_CONFIG_ARG;
 }
 
-async function scannedOrphans(dir: string): Promise<number[]> {
+async function scannedOrphans(dir: string, owned: ReadonlySet<number>): Promise<number[]> {
   const real = await realpath(dir).catch(() => dir);
   const entries = await readdir("/proc").catch(() => [] as string[]);
   const found: number[] = [];
   for (const entry of entries) {
     const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid || ownedPids.has(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || owned.has(pid)) continue;
     if (await launchedIn(pid, real)) found.push(pid);
   }
   return found;
@@ -87,10 +86,11 @@ export async function endOrphans(options: SweepOptions): Promise<number[]> {
   const found = new Set<number>();
   if (options.pidFile !== undefined) {
     const pid = await recordedOrphan(options.pidFile);
-    if (pid !== undefined && !ownedPids.has(pid)) found.add(pid);
-    if (pid === undefined || !ownedPids.has(pid)) await removePidFile(options.pidFile);
+    if (pid !== undefined && !options.owned.has(pid)) found.add(pid);
+    if (pid === undefined || !options.owned.has(pid)) await removePidFile(options.pidFile);
   }
-  if (options.scan ?? true) for (const pid of await scannedOrphans(options.dir)) found.add(pid);
+  if (options.scan ?? true)
+    for (const pid of await scannedOrphans(options.dir, options.owned)) found.add(pid);
   const pids = [...found];
   for (const pid of pids) {
     options.logger.warn("killing a process of this plugin left by an earlier run", { pid });

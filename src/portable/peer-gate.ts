@@ -37,9 +37,4 @@ export class PeerGate {
     this.#bound = peer;
     return true;
   }
-
-  /** A connection closed; ids are never reused, so this only keeps the set small. */
-  forget(peer: number): void {
-    this.#stale.delete(peer);
-  }
 }

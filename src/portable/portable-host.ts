@@ -24,6 +24,8 @@ export class PortableHost {
   readonly #plugins = new Map<string, PortablePlugin>();
   /** Why a plugin could not be started at boot; shown as its status until it is replaced. */
   readonly #bootErrors = new Map<string, string>();
+  /** The pids of every plugin process running now, so no plugin's sweep takes one for an orphan. */
+  readonly #ownedPids = new Set<number>();
 
   constructor(private readonly options: PortableHostOptions) {}
 
@@ -87,6 +89,7 @@ export class PortableHost {
       env: options.env,
       logger: options.logger,
       pidFile: join(options.pidsDir, `${name}.pid`),
+      ownedPids: this.#ownedPids,
       ...(options.socketDir !== undefined && { socketDir: options.socketDir }),
     });
   }

@@ -36,6 +36,8 @@ export interface PortablePluginOptions {
   readonly onSourceData?: SourceListener;
   /** Look through /proc for leftover processes of this plugin at start (default true). */
   readonly sweepOrphans?: boolean;
+  /** The pids of every plugin process this plugd runs (the host's), never taken for orphans. */
+  readonly ownedPids?: Set<number>;
 }
 
 /** What `GET /plugins/portables/{name}/status` shows, plus restart facts. */

@@ -10,20 +10,20 @@ import { createSupervisor } from "../supervisor/supervisor.ts";
 import type { Supervisor } from "../supervisor/supervisor-api.ts";
 import { DEFAULT_SOCKET_DIR } from "./addresses.ts";
 import type { FuncMeta, FuncReply, FunctionCall, SymbolControl } from "./commands.ts";
-import { ControlChannel } from "./control-channel.ts";
 import { launchCommand } from "./launch.ts";
 import type { PortableManifest } from "./manifest.ts";
-import { endOrphans, ownedPids } from "./orphan-sweep.ts";
-import { PluginSymbols } from "./plugin-symbols.ts";
+import { endOrphans } from "./orphan-sweep.ts";
+import { PluginSockets } from "./plugin-sockets.ts";
+import { checkSymbol, PluginSymbols } from "./plugin-symbols.ts";
 import type { PortablePluginOptions, PortableStatus } from "./portable-options.ts";
-import { SymbolChannels } from "./symbol-channels.ts";
 
 export type { PortablePluginOptions, PortableStatus } from "./portable-options.ts";
 
 /**
- * A portable plugin's process and sockets. start() listens on the control address, launches
- * the program and waits for its handshake; symbols are started through the control channel
- * and recorded, and every recorded start is replayed to a restarted process.
+ * A portable plugin at run time, and the owner of all its parts: the supervised process, the
+ * sockets (null while stopped) and the recorded symbol starts. start() listens on the control
+ * address, launches the program and waits for its handshake; symbols are started through the
+ * control channel and recorded, and every recorded start is replayed to a restarted process.
  */
 export class PortablePlugin implements AsyncDisposable {
   readonly name: string;
@@ -35,7 +35,8 @@ export class PortablePlugin implements AsyncDisposable {
   readonly #supervisor: Supervisor;
   readonly #lifecycle = new SerialQueue();
   readonly #symbols: PluginSymbols;
-  #control: ControlChannel | null = null;
+  readonly #ownedPids: Set<number>;
+  #sockets: PluginSockets | null = null;
 
   constructor(options: PortablePluginOptions) {
     this.#options = options;
@@ -56,12 +57,8 @@ export class PortablePlugin implements AsyncDisposable {
       ...(options.pidFile !== undefined && { pidFile: options.pidFile }),
     });
     this.output = this.#supervisor.output;
-    this.#symbols = new PluginSymbols({
-      name: options.name,
-      manifest: options.manifest,
-      log: this.#log,
-      running: () => this.#running(),
-    });
+    this.#symbols = new PluginSymbols(options.name, this.#log);
+    this.#ownedPids = options.ownedPids ?? new Set();
   }
 
   /**
@@ -74,7 +71,7 @@ export class PortablePlugin implements AsyncDisposable {
   start(): Promise<void> {
     return this.#lifecycle.run(async () => {
       let launch: () => Promise<void>;
-      if (this.#control === null) {
+      if (this.#sockets === null) {
         await this.#listen();
         launch = () => this.#supervisor.start();
       } else if (this.#supervisor.status().status === "error") {
@@ -102,8 +99,9 @@ export class PortablePlugin implements AsyncDisposable {
    * `start`, then (sinks) dials the data PUSH; records it for replay. Throws 400 for a symbol
    * the manifest does not list, when the plugin is not running, or with the plugin's answer.
    */
-  startSymbol(control: SymbolControl): Promise<void> {
-    return this.#symbols.start(control);
+  async startSymbol(request: SymbolControl): Promise<void> {
+    const control = checkSymbol(this.name, this.manifest, request);
+    await this.#symbols.start(this.#running(), control);
   }
 
   /**
@@ -111,26 +109,29 @@ export class PortablePlugin implements AsyncDisposable {
    * does, and the Go SDK would answer "not found"), forgets it. Throws 400 if it is not started,
    * or with the plugin's answer (it is forgotten all the same).
    */
-  stopSymbol(control: SymbolControl): Promise<void> {
-    return this.#symbols.stop(control);
+  async stopSymbol(request: SymbolControl): Promise<void> {
+    const control = checkSymbol(this.name, this.manifest, request);
+    await this.#symbols.stop(this.#sockets, control, this.#isRunning());
   }
 
   /**
    * Calls a function symbol, starting it with the empty meta first if needed. For Exec, `arg`
    * is the argument list; `meta` (default rule "plugd", op "call") is appended as FuncMeta.
    */
-  callFunction(
+  async callFunction(
     symbol: string,
     func: FunctionCall,
     arg: unknown,
     meta?: FuncMeta,
   ): Promise<FuncReply> {
-    return this.#symbols.call(symbol, func, arg, meta);
+    checkSymbol(this.name, this.manifest, { symbolName: symbol, pluginType: "func" });
+    return this.#symbols.call(this.#running(), symbol, func, arg, meta);
   }
 
   /** Pushes raw bytes to a started sink (waiting for its ack if its config has requireAck). */
-  sendToSink(control: SymbolControl, bytes: Uint8Array): Promise<void> {
-    return this.#symbols.send(control, bytes);
+  async sendToSink(request: SymbolControl, bytes: Uint8Array): Promise<void> {
+    const control = checkSymbol(this.name, this.manifest, request);
+    await this.#symbols.send(this.#stopped400(), control, bytes);
   }
 
   /** SIGTERM, SIGKILL after stopTimeoutMs, then closes every socket (removing the files). */
@@ -143,61 +144,62 @@ export class PortablePlugin implements AsyncDisposable {
   }
 
   async #shutdown(): Promise<void> {
-    const reason = badRequest(`portable plugin ${this.name} is stopped`);
-    this.#control?.interrupt(reason);
-    this.#symbols.interrupt(reason);
+    const sockets = this.#sockets;
+    sockets?.interrupt(badRequest(`portable plugin ${this.name} is stopped`));
     await this.#supervisor.stop();
-    await this.#symbols.detach();
-    await this.#control?.close();
-    this.#control = null;
+    this.#sockets = null;
+    this.#symbols.clear();
+    await sockets?.close();
   }
 
   async #listen(): Promise<void> {
     const { dir, pidFile, sweepOrphans } = this.#options;
-    await endOrphans({ dir, pidFile, scan: sweepOrphans, logger: this.#log });
-    const control = new ControlChannel(this.#options);
-    await control.listen();
-    this.#control = control;
-    this.#symbols.attach(this.#newChannels());
-  }
-
-  #newChannels(): SymbolChannels {
-    return new SymbolChannels({
+    const owned = this.#ownedPids;
+    await endOrphans({ dir, pidFile, scan: sweepOrphans, logger: this.#log, owned });
+    const sockets = new PluginSockets({
       pluginName: this.name,
       socketDir: this.#options.socketDir ?? DEFAULT_SOCKET_DIR,
       logger: this.#options.logger,
       timeoutMs: this.#options.commandTimeoutMs ?? 10_000,
       onSourceData: this.#options.onSourceData,
     });
+    await sockets.listen();
+    this.#sockets = sockets;
   }
 
-  /** The control channel while the process is running (handshake and replay done); else 400. */
-  #running(): ControlChannel {
+  #isRunning(): boolean {
+    return this.#sockets !== null && this.#supervisor.status().status === "running";
+  }
+
+  /** The sockets while the process is running (handshake and replay done); else 400. */
+  #running(): PluginSockets {
     const state = this.#supervisor.status();
-    if (this.#control !== null && state.status === "running") return this.#control;
+    if (this.#sockets !== null && state.status === "running") return this.#sockets;
     const why = state.errMsg === "" ? "" : `: ${state.errMsg}`;
     throw badRequest(`portable plugin ${this.name} is not running (status ${state.status})${why}`);
   }
 
+  #stopped400(): PluginSockets {
+    if (this.#sockets === null) throw badRequest(`portable plugin ${this.name} is stopped`);
+    return this.#sockets;
+  }
+
   /** Each new process: wait for its handshake, then replay the recorded starts (api.md). */
   async #onStarted(child: ChildProcess): Promise<void> {
-    const control = this.#control;
-    if (control === null) throw new Error(`portable plugin ${this.name} is stopped`);
-    control.expectNewPeer();
-    ownedPids.add(child.pid);
+    const sockets = this.#stopped400();
+    sockets.expectNewPeer();
+    this.#ownedPids.add(child.pid);
     void child.exited.then(() => this.#onExit(child));
-    await control.waitHandshake(this.#options.initTimeoutMs);
+    await sockets.control.waitHandshake(this.#options.initTimeoutMs);
     this.#log.info("handshake received", { pid: child.pid });
-    await this.#symbols.replay(control, () => child.running);
+    await this.#symbols.replay(sockets, () => child.running);
   }
 
   /** Fails what waits on the dead process at once instead of after its deadline. */
   #onExit(child: ChildProcess): void {
-    ownedPids.delete(child.pid);
+    this.#ownedPids.delete(child.pid);
     if (this.#supervisor.child !== child) return;
     const how = describeExit(child.exitResult ?? { code: null, signal: null });
-    const reason = badRequest(`portable plugin ${this.name} ${how}`);
-    this.#control?.interrupt(reason);
-    this.#symbols.interrupt(reason);
+    this.#sockets?.interrupt(badRequest(`portable plugin ${this.name} ${how}`));
   }
 }

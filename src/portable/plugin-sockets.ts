@@ -1,18 +1,19 @@
-// SymbolChannels: the host-side sockets of one plugin's running symbols, opened in B.4–B.6 order.
+// PluginSockets: every host-side socket of one running plugin: control, functions, sources, sinks.
 
 import { badRequest } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
 import { dataUrl } from "./addresses.ts";
 import { EMPTY_META, type SymbolControl } from "./commands.ts";
+import { ControlChannel } from "./control-channel.ts";
 import { SinkChannel, SourceChannel, type SourceListener } from "./data-channels.ts";
 import { FunctionChannel } from "./function-channel.ts";
 import { describeSymbol } from "./start-registry.ts";
 
-export interface SymbolChannelsOptions {
+export interface PluginSocketsOptions {
   readonly pluginName: string;
   readonly socketDir: string;
   readonly logger: Logger;
-  /** Send and ack deadline of sinks. */
+  /** Deadline of control commands, sink sends and acks. */
   readonly timeoutMs: number;
   readonly onSourceData?: SourceListener | undefined;
 }
@@ -21,18 +22,31 @@ type Undo = () => Promise<void>;
 const nothing: Undo = async () => {};
 
 /**
- * Function REP sockets (one per symbol, kept across restarts), source PULL listeners and sink
- * sockets (one per data address). Listeners stay open while the plugin restarts: the new
- * process dials them again when its start commands are replayed.
+ * The control socket, function REP sockets (one per symbol), source PULL listeners and sink
+ * sockets (one per data address), opened in B.3–B.6 order. They stay open while the plugin
+ * restarts: the new process dials them again when its start commands are replayed.
  */
-export class SymbolChannels {
-  readonly #options: SymbolChannelsOptions;
+export class PluginSockets {
+  readonly control: ControlChannel;
+  readonly #options: PluginSocketsOptions;
   readonly #functions = new Map<string, FunctionChannel>();
   readonly #sources = new Map<string, SourceChannel>();
   readonly #sinks = new Map<string, SinkChannel>();
 
-  constructor(options: SymbolChannelsOptions) {
+  /** Throws 400 when the control socket's path would be too long. */
+  constructor(options: PluginSocketsOptions) {
     this.#options = options;
+    this.control = new ControlChannel({
+      name: options.pluginName,
+      logger: options.logger,
+      socketDir: options.socketDir,
+      commandTimeoutMs: options.timeoutMs,
+    });
+  }
+
+  /** Listens on the control address; throws 400 when another live process owns it. */
+  listen(): Promise<void> {
+    return this.control.listen();
   }
 
   /**
@@ -102,18 +116,26 @@ export class SymbolChannels {
     return this.#sinks.get(this.#url(control));
   }
 
-  /** A new process has shaken hands: function sockets ignore older connections. */
+  /** A new process is starting: the REP sockets ignore the connections open now. */
   expectNewPeer(): void {
+    this.control.expectNewPeer();
     for (const channel of this.#functions.values()) channel.expectNewPeer();
   }
 
-  /** Fails calls waiting on the plugin with `reason` until expectNewPeer(). */
+  /** Fails what waits on the plugin with `reason` until expectNewPeer(). */
   interrupt(reason: Error): void {
+    this.control.interrupt(reason);
     for (const channel of this.#functions.values()) channel.interrupt(reason);
   }
 
-  async closeAll(): Promise<void> {
-    const all = [...this.#functions.values(), ...this.#sources.values(), ...this.#sinks.values()];
+  /** Closes every socket (their files are removed); what waits on them fails. */
+  async close(): Promise<void> {
+    const all = [
+      this.control,
+      ...this.#functions.values(),
+      ...this.#sources.values(),
+      ...this.#sinks.values(),
+    ];
     this.#functions.clear();
     this.#sources.clear();
     this.#sinks.clear();
