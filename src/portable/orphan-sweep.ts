@@ -9,9 +9,8 @@
 
 import { readdir, readFile, readlink, realpath } from "node:fs/promises";
 import type { Logger } from "../log/logger.ts";
-import { parsePidFile, removePidFile } from "../supervisor/orphans.ts";
-import { isAlive, readProcStat } from "../supervisor/proc-stat.ts";
-import { sendSignal } from "../supervisor/spawn.ts";
+import { killProcessTree, recordedProcess, removePidFile } from "../supervisor/orphans.ts";
+import { isAlive } from "../supervisor/proc-stat.ts";
 import { PORTABLE_CONFIG_ARG } from "./launch.ts";
 
 export interface SweepOptions {
@@ -30,16 +29,6 @@ export interface SweepOptions {
 
 async function readText(path: string): Promise<string | undefined> {
   return readFile(path, "utf8").catch(() => undefined);
-}
-
-/** The process recorded in `pidFile` if it still runs with the recorded start time. */
-async function recordedOrphan(pidFile: string): Promise<number | undefined> {
-  const text = await readText(pidFile);
-  const record = text === undefined ? null : parsePidFile(text);
-  if (record === null) return undefined;
-  const stat = await readProcStat(record.pid);
-  if (stat === null || stat.startTime !== record.startTime || stat.state === "Z") return undefined;
-  return record.pid;
 }
 
 /** Whether process `pid` was launched as a portable plugin in folder `dir`. */
@@ -62,13 +51,6 @@ async function scannedOrphans(dir: string, owned: ReadonlySet<number>): Promise<
   return found;
 }
 
-async function kill(pid: number): Promise<void> {
-  const stat = await readProcStat(pid);
-  if (stat === null) return;
-  // A plugin leads its own process group (plugd and eKuiper both start it so): end its helpers too.
-  sendSignal(stat.pgrp === pid ? -pid : pid, "SIGKILL");
-}
-
 async function waitGone(pids: number[], waitMs: number): Promise<void> {
   const deadline = Date.now() + waitMs;
   for (const pid of pids) {
@@ -85,7 +67,7 @@ async function waitGone(pids: number[], waitMs: number): Promise<void> {
 export async function endOrphans(options: SweepOptions): Promise<number[]> {
   const found = new Set<number>();
   if (options.pidFile !== undefined) {
-    const pid = await recordedOrphan(options.pidFile);
+    const pid = await recordedProcess(options.pidFile, options.logger);
     if (pid !== undefined && !options.owned.has(pid)) found.add(pid);
     if (pid === undefined || !options.owned.has(pid)) await removePidFile(options.pidFile);
   }
@@ -94,7 +76,7 @@ export async function endOrphans(options: SweepOptions): Promise<number[]> {
   const pids = [...found];
   for (const pid of pids) {
     options.logger.warn("killing a process of this plugin left by an earlier run", { pid });
-    await kill(pid);
+    await killProcessTree(pid);
   }
   await waitGone(pids, options.waitMs ?? 2000);
   return pids;

@@ -49,20 +49,49 @@ export async function removePidFile(path: string): Promise<void> {
 }
 
 /**
+ * The process a pid file records, if it still runs with the recorded start time (a pid
+ * reused by an unrelated process has another start time). Undefined for a missing, malformed
+ * (logged) or stale file.
+ */
+export async function recordedProcess(path: string, logger: Logger): Promise<number | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return undefined;
+    throw error;
+  }
+  const record = parsePidFile(text);
+  if (record === null) {
+    logger.warn("ignoring a malformed pid file", { path });
+    return undefined;
+  }
+  const stat = await readProcStat(record.pid);
+  if (stat === null || stat.startTime !== record.startTime || stat.state === "Z") return undefined;
+  return record.pid;
+}
+
+/** SIGKILLs `pid`, and its whole group when it leads one (plugd starts each plugin so). */
+export async function killProcessTree(pid: number): Promise<void> {
+  const stat = await readProcStat(pid);
+  if (stat === null) return;
+  sendSignal(stat.pgrp === pid ? -pid : pid, "SIGKILL");
+}
+
+/**
  * Ends, with SIGKILL, the process group of every `*.pid` file in `dir` whose process still
- * runs with the recorded start time (a pid reused by an unrelated process has another start
- * time and is left alone), then removes the files. A missing `dir` means nothing to do.
+ * runs (see recordedProcess), then removes the files. A missing `dir` means nothing to do.
  * Returns the pids it killed. Throws on file-system errors other than a missing directory.
  */
 export async function killOrphans(dir: string, logger: Logger): Promise<number[]> {
   const killed: number[] = [];
   for (const name of await listPidFiles(dir)) {
     const path = join(dir, name);
-    const record = parsePidFile(await readFile(path, "utf8"));
-    if (record === null) logger.warn("ignoring a malformed pid file", { path });
-    else if (await killIfSame(record)) {
-      logger.warn("killed a plugin process left by an earlier run", { path, pid: record.pid });
-      killed.push(record.pid);
+    const pid = await recordedProcess(path, logger);
+    if (pid !== undefined) {
+      await killProcessTree(pid);
+      logger.warn("killed a plugin process left by an earlier run", { path, pid });
+      killed.push(pid);
     }
     await removePidFile(path);
   }
@@ -76,13 +105,4 @@ async function listPidFiles(dir: string): Promise<string[]> {
     if (errnoCode(error) === "ENOENT") return [];
     throw error;
   }
-}
-
-/** Kills the recorded process and its group if it is still the same process. */
-async function killIfSame(record: PidRecord): Promise<boolean> {
-  const stat = await readProcStat(record.pid);
-  if (stat === null || stat.startTime !== record.startTime || stat.state === "Z") return false;
-  // Our children lead their own group; anything else gets only the one process killed.
-  sendSignal(stat.pgrp === record.pid ? -record.pid : record.pid, "SIGKILL");
-  return true;
 }
