@@ -3,6 +3,7 @@ import { createPublicKey } from "node:crypto";
 import { closeSync, type FSWatcher, fstatSync, openSync, statSync, watch } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { ConfigError } from "../config/load.ts";
 import { describeError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
 
@@ -122,20 +123,20 @@ async function readKey(dir: string, file: string): Promise<KeyEntry> {
 /**
  * Imports a PEM RSA public key for RS256, in any form eKuiper reads: SubjectPublicKeyInfo
  * (`PUBLIC KEY`), PKCS#1 (`RSA PUBLIC KEY`) or a certificate.
- * @throws Error saying why the text is not such a key.
+ * @throws ConfigError saying why the text is not such a key (readKey makes it the file's problem).
  */
 export async function importRsaPublicKey(pem: string): Promise<CryptoKey> {
   let key: ReturnType<typeof createPublicKey>;
   try {
     key = createPublicKey(pem);
   } catch (err) {
-    throw new Error(`not a PEM public key or certificate (${describeError(err)})`);
+    throw new ConfigError(`not a PEM public key or certificate (${describeError(err)})`);
   }
   if (key.asymmetricKeyType !== "rsa") {
-    throw new Error(`not an RSA key (its type is ${key.asymmetricKeyType ?? "unknown"})`);
+    throw new ConfigError(`not an RSA key (its type is ${key.asymmetricKeyType ?? "unknown"})`);
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < 2048) throw new Error(`an RSA key of ${bits} bits; RS256 needs 2048 or more`);
+  if (bits < 2048) throw new ConfigError(`an RSA key of ${bits} bits; RS256 needs 2048 or more`);
   const spki = key.export({ type: "spki", format: "der" });
   return crypto.subtle.importKey(
     "spki",

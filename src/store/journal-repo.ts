@@ -1,5 +1,6 @@
 // Install records: one row per create/update/delete, and the journal that crash recovery reads.
 import type { Database } from "bun:sqlite";
+import { InternalError } from "../errors.ts";
 import type { PluginKind } from "./plugins-repo.ts";
 
 export type JournalOp = "create" | "update" | "delete";
@@ -71,7 +72,7 @@ export class JournalRepo {
          VALUES (?, ?, ?, 'staging', ?, ?, ?) RETURNING id`,
       )
       .get(type, name, op, staging, JSON.stringify(request), new Date().toISOString());
-    if (!row) throw new Error("journal insert returned no id");
+    if (!row) throw new InternalError("journal insert returned no id");
     return row.id;
   }
 

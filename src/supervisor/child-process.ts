@@ -1,5 +1,6 @@
 // ChildProcess: one run of a supervised program: spawn, output capture, group stop, pid file.
 
+import { InternalError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { removePidFile, writePidFile } from "./orphans.ts";
@@ -75,9 +76,9 @@ export class ChildProcess {
     return this.#proc !== null && this.#exitResult === null;
   }
 
-  /** Spawns the child. Throws if it was started before or cannot be spawned. */
+  /** Spawns the child. Throws InternalError if it was started before, or what spawn throws. */
   start(): void {
-    if (this.#proc !== null) throw new Error(`${this.name} was already started`);
+    if (this.#proc !== null) throw new InternalError(`${this.name} was already started`);
     const { command, cwd, env } = this.#options;
     this.#firstSeq = this.output.nextSeq;
     const proc = (this.#options.spawn ?? bunSpawn)({ command, cwd, env });
