@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Kind, type TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import { describeError } from "../errors.ts";
 import { type Config, defaults, type FileConfig, FileSchema, type Sections } from "./schema.ts";
 import { parseDuration, parseSize } from "./units.ts";
 
@@ -55,7 +56,7 @@ function readConfigFile(path: string, required: boolean): FileConfig {
   try {
     parsed = Bun.YAML.parse(readFileSync(path, "utf8"));
   } catch (err) {
-    throw new ConfigError(`${path} is not valid YAML: ${(err as Error).message}`);
+    throw new ConfigError(`${path} is not valid YAML: ${describeError(err)}`);
   }
   if (parsed === null || parsed === undefined) return {};
   checkShape(parsed, path);
