@@ -47,6 +47,12 @@ export function loadConfig(options: LoadOptions): Config {
   return deepFreeze(resolveUnits(merged, home, configFile));
 }
 
+/** The configuration of a home with no file and no environment: the defaults, resolved. */
+export function defaultConfig(home: string): Config {
+  const configFile = resolve(home, "etc", "plugd.yaml");
+  return deepFreeze(resolveUnits(structuredClone(defaults), resolve(home), configFile));
+}
+
 function readConfigFile(path: string, required: boolean): FileConfig {
   if (!existsSync(path)) {
     if (required) throw new ConfigError(`configuration file ${path} does not exist`);
