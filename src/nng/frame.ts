@@ -121,13 +121,7 @@ export class FrameDecoder {
     this.fill = 0;
     this.want = -1;
     if (parts.length === 1 && parts[0] !== undefined) return parts[0];
-    const payload = new Uint8Array(length);
-    let offset = 0;
-    for (const part of parts) {
-      payload.set(part, offset);
-      offset += part.length;
-    }
-    return payload;
+    return Bun.concatArrayBuffers(parts, length, true);
   }
 }
 

@@ -94,7 +94,10 @@ export function oneShotInflate(declaredSize: number): UnzipDecoderConstructor {
       if (!final) return;
       let output: Uint8Array;
       try {
-        const input = this.chunks.length === 1 ? (this.chunks[0] ?? empty) : concat(this.chunks);
+        const input =
+          this.chunks.length === 1
+            ? (this.chunks[0] ?? empty)
+            : Bun.concatArrayBuffers(this.chunks, Number.POSITIVE_INFINITY, true);
         // One output buffer of exactly the declared size plus one byte: node:zlib then neither
         // grows nor joins buffers (twice as fast), and a byte more than declared is an error.
         // It wants positive numbers; the caller still counts, so a declared 0 is enforced too.
@@ -115,15 +118,4 @@ function toInflateError(err: unknown): InflateError {
   if (!(err instanceof Error)) return new InflateError(String(err), false, err);
   const overflow = "code" in err && err.code === "ERR_BUFFER_TOO_LARGE";
   return new InflateError(err.message, overflow, err);
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-  const joined = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, at);
-    at += chunk.length;
-  }
-  return joined;
 }
