@@ -7,10 +7,10 @@ export const Protocol = { pair0: 0x10, req0: 0x30, rep0: 0x31, push0: 0x50, pull
 /** Bytes in the connection header each side sends first. */
 export const HEADER_SIZE = 8;
 /** Bytes before each payload: the type byte and the u64 length. */
-export const FRAME_HEAD_SIZE = 9;
+const FRAME_HEAD_SIZE = 9;
 const FRAME_TYPE_MESSAGE = 0x01;
 /** NNG's TTL: a REQ/REP backtrace longer than this many 4-byte words is dropped. */
-export const MAX_BACKTRACE_WORDS = 8;
+const MAX_BACKTRACE_WORDS = 8;
 
 /** The 8 bytes `00 'S' 'P' 00 | id (u16 BE) | 00 00` announcing our own protocol. */
 export function encodeHeader(ownProtocol: number): Uint8Array {
