@@ -2,8 +2,8 @@
 import { parseArgs } from "node:util";
 import { ConfigError, processEnvironment, resolveHome } from "./config/load.ts";
 import { parseDuration } from "./config/units.ts";
-import type { Logger } from "./log/logger.ts";
 import { InternalError } from "./errors.ts";
+import type { Logger } from "./log/logger.ts";
 import { type RunningPlugd, startPlugd } from "./server.ts";
 import { realClock } from "./supervisor/clock.ts";
 import { announceReady } from "./systemd/service-manager.ts";
