@@ -1,6 +1,6 @@
 // createApp: the Elysia root with the error handler, OpenAPI and every route module; never listens.
 import { type AnyElysia, Elysia } from "elysia";
-import { AppError, ErrorCode, internal } from "./errors.ts";
+import { AppError, badRequest, describeError, ErrorCode, internal } from "./errors.ts";
 import { type AccessControlDeps, accessControl } from "./http/access-control.ts";
 import { nativeRoutes } from "./http/native-routes.ts";
 import { portableRoutes } from "./http/portable-routes.ts";
@@ -96,7 +96,7 @@ function toAppError(error: unknown, code: string | number, request: Request): Ap
       );
     case "INVALID_COOKIE_SIGNATURE":
     case "INVALID_FILE_TYPE":
-      return new AppError(400, ErrorCode.general, String((error as Error).message));
+      return badRequest(describeError(error));
     default:
       return new AppError(500, ErrorCode.general, "internal error; see the server log");
   }

@@ -30,6 +30,17 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A fault found where no HTTP status is known (supervisor, systemd, store, audit log): a
+ * refused system call, a broken invariant, a store newer than this plugd. Its message is for
+ * the log, or for the caller to wrap in an AppError with its own status; the HTTP error
+ * handler answers an unwrapped one as 500 "internal error; see the server log", and `main`
+ * logs its message when start-up fails. Configuration faults are `ConfigError` instead.
+ */
+export class InternalError extends Error {
+  override readonly name = "InternalError";
+}
+
 /** 400, code 1000: the client sent something we refuse; the message says what to fix. */
 export function badRequest(message: string, cause?: unknown): AppError {
   return new AppError(400, ErrorCode.general, message, { cause });

@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, processEnvironment, resolveHome } from "./config/load.ts";
 import { parseDuration } from "./config/units.ts";
+import { InternalError } from "./errors.ts";
 import type { Logger } from "./log/logger.ts";
 import { type RunningPlugd, startPlugd } from "./server.ts";
 import { realClock } from "./supervisor/clock.ts";
@@ -160,7 +161,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err: unknown) => {
-    fatal(`plugd cannot start: ${err instanceof ConfigError ? err.message : String(err)}`);
+    // Our own errors say enough; anything else keeps its name (TypeError: …).
+    const known = err instanceof ConfigError || err instanceof InternalError;
+    fatal(`plugd cannot start: ${known ? err.message : String(err)}`);
     process.exit(1);
   },
 );

@@ -1,6 +1,6 @@
 // log/audit.log: one JSON line per change request, appended and synced before the answer leaves.
 import { type FileHandle, open } from "node:fs/promises";
-import { describeError } from "../errors.ts";
+import { describeError, InternalError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
 
 /** One change request and how it ended. */
@@ -33,14 +33,14 @@ export interface AuditLog {
 
 /**
  * Opens (creating) `path` for appending. It stays open while plugd runs, so rotate it with
- * copytruncate. @throws Error when the file cannot be opened for writing.
+ * copytruncate. @throws InternalError when the file cannot be opened for writing.
  */
 export async function openAuditLog(path: string, logger: Logger): Promise<AuditLog> {
   let file: FileHandle;
   try {
     file = await open(path, "a", 0o640);
   } catch (err) {
-    throw new Error(`cannot open the audit log ${path}: ${describeError(err)}`);
+    throw new InternalError(`cannot open the audit log ${path}: ${describeError(err)}`);
   }
   const log = logger.child({ module: "audit" });
   // One line at a time, so each sync covers whole lines and they keep their order.

@@ -1,7 +1,7 @@
 // Which clients are served without a token: protected mode's loopback and trusted networks.
 import { ConfigError } from "../config/load.ts";
 import { type Cidr, cidrContains, parseCidr, parseIp } from "../download/ip-cidr.ts";
-import { AppError, ErrorCode } from "../errors.ts";
+import { type AppError, forbidden } from "../errors.ts";
 
 /** `token`: authentication on. `protected`: loopback and trusted networks. `open`: anyone. */
 export type AccessMode = "token" | "protected" | "open";
@@ -61,9 +61,7 @@ function parseNetwork(text: string): Cidr {
 function refusal(address: string | undefined): AppError {
   const who = address === undefined ? "a client whose address is unknown" : `client ${address}`;
   const network = address === undefined ? "" : ` (for this client alone: ${hostNetwork(address)})`;
-  return new AppError(
-    403,
-    ErrorCode.general,
+  return forbidden(
     `protected mode: plugd serves only loopback clients, not ${who}. ` +
       "To serve other clients, turn authentication on (basic.authentication: true in " +
       "etc/plugd.yaml, with eKuiper tokens and their public keys in etc/mgmt/), or trust the " +

@@ -3,6 +3,7 @@ import { createPublicKey } from "node:crypto";
 import { closeSync, type FSWatcher, fstatSync, openSync, statSync, watch } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { ConfigError } from "../config/load.ts";
 import { describeError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
 
@@ -25,73 +26,75 @@ type KeyMap = ReadonlyMap<string, KeyEntry>;
  * request instead.
  */
 export class KeyStore implements KeyFinder {
-  private cached: Promise<KeyMap> | undefined;
+  #cached: Promise<KeyMap> | undefined;
   /** The watch, and the folder held open so its inode cannot be handed to a new folder. */
-  private watched:
+  #watched:
     | { readonly watcher: FSWatcher; readonly folder: number; readonly inode: number }
     | undefined;
-  private unwatchable = false;
+  #unwatchable = false;
+  readonly #log: Logger;
 
   constructor(
     readonly dir: string,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    this.watch();
+    this.#log = log;
+    this.#watch();
   }
 
   async find(issuer: string): Promise<KeyEntry | undefined> {
-    return (await this.load()).get(issuer.toLowerCase());
+    return (await this.#load()).get(issuer.toLowerCase());
   }
 
   /** Every key file, for the start log. */
   async entries(): Promise<KeyEntry[]> {
-    return [...(await this.load()).values()];
+    return [...(await this.#load()).values()];
   }
 
   close(): void {
-    if (this.watched) {
-      this.watched.watcher.close();
-      closeSync(this.watched.folder);
+    if (this.#watched) {
+      this.#watched.watcher.close();
+      closeSync(this.#watched.folder);
     }
-    this.watched = undefined;
-    this.cached = undefined;
+    this.#watched = undefined;
+    this.#cached = undefined;
   }
 
-  private load(): Promise<KeyMap> {
+  #load(): Promise<KeyMap> {
     // A watch follows the folder it was set on, not its name: a new folder needs a new watch.
     if (
-      !this.unwatchable &&
-      statSync(this.dir, { throwIfNoEntry: false })?.ino !== this.watched?.inode
+      !this.#unwatchable &&
+      statSync(this.dir, { throwIfNoEntry: false })?.ino !== this.#watched?.inode
     ) {
       this.close();
-      this.watch();
+      this.#watch();
     }
-    if (!this.watched) return readKeys(this.dir);
-    this.cached ??= readKeys(this.dir);
-    return this.cached;
+    if (!this.#watched) return readKeys(this.dir);
+    this.#cached ??= readKeys(this.dir);
+    return this.#cached;
   }
 
-  private watch(): void {
+  #watch(): void {
     let folder: number | undefined;
     try {
       folder = openSync(this.dir, "r");
       const watcher = watch(this.dir, { persistent: false }, () => {
-        this.cached = undefined;
+        this.#cached = undefined;
       });
-      watcher.on("error", (err) => this.giveUpWatching(err));
-      this.watched = { watcher, folder, inode: fstatSync(folder).ino };
+      watcher.on("error", (err) => this.#giveUpWatching(err));
+      this.#watched = { watcher, folder, inode: fstatSync(folder).ino };
     } catch (err) {
       if (folder !== undefined) closeSync(folder);
-      this.giveUpWatching(err);
+      this.#giveUpWatching(err);
     }
   }
 
-  private giveUpWatching(err: unknown): void {
-    this.log.warn(`cannot watch ${this.dir}; public keys are read for every request`, {
+  #giveUpWatching(err: unknown): void {
+    this.#log.warn(`cannot watch ${this.dir}; public keys are read for every request`, {
       error: describeError(err),
     });
     this.close();
-    this.unwatchable = true;
+    this.#unwatchable = true;
   }
 }
 
@@ -122,20 +125,20 @@ async function readKey(dir: string, file: string): Promise<KeyEntry> {
 /**
  * Imports a PEM RSA public key for RS256, in any form eKuiper reads: SubjectPublicKeyInfo
  * (`PUBLIC KEY`), PKCS#1 (`RSA PUBLIC KEY`) or a certificate.
- * @throws Error saying why the text is not such a key.
+ * @throws ConfigError saying why the text is not such a key (readKey makes it the file's problem).
  */
 export async function importRsaPublicKey(pem: string): Promise<CryptoKey> {
   let key: ReturnType<typeof createPublicKey>;
   try {
     key = createPublicKey(pem);
   } catch (err) {
-    throw new Error(`not a PEM public key or certificate (${describeError(err)})`);
+    throw new ConfigError(`not a PEM public key or certificate (${describeError(err)})`);
   }
   if (key.asymmetricKeyType !== "rsa") {
-    throw new Error(`not an RSA key (its type is ${key.asymmetricKeyType ?? "unknown"})`);
+    throw new ConfigError(`not an RSA key (its type is ${key.asymmetricKeyType ?? "unknown"})`);
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < 2048) throw new Error(`an RSA key of ${bits} bits; RS256 needs 2048 or more`);
+  if (bits < 2048) throw new ConfigError(`an RSA key of ${bits} bits; RS256 needs 2048 or more`);
   const spki = key.export({ type: "spki", format: "der" });
   return crypto.subtle.importKey(
     "spki",

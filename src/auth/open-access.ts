@@ -21,7 +21,7 @@ export interface Access {
 /**
  * Opens what the gate and the audit need. The policy is built first, so a bad network in
  * `basic.trustedNetworks` stops plugd before anything is opened.
- * @throws ConfigError for a bad trusted network; Error when log/audit.log cannot be opened.
+ * @throws ConfigError for a bad trusted network; InternalError when log/audit.log cannot be opened.
  */
 export async function openAccess(
   config: Config,

@@ -1,6 +1,6 @@
 // eKuiper management tokens: RS256 JWTs whose iss names a key file in etc/mgmt/, aud eKuiper.
 import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from "jose";
-import { AppError, describeError, ErrorCode } from "../errors.ts";
+import { type AppError, describeError, unauthorized } from "../errors.ts";
 import type { KeyFinder } from "./key-store.ts";
 
 /** Who a verified token speaks for. */
@@ -17,10 +17,6 @@ export interface VerifyOptions {
 }
 
 const audience = "eKuiper";
-
-function unauthorized(reason: string): AppError {
-  return new AppError(401, ErrorCode.general, reason);
-}
 
 /**
  * Checks an `Authorization` header as eKuiper does: an RS256 JWT (a `Bearer ` prefix is

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Kind, type TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import { describeError } from "../errors.ts";
 import { type Config, defaults, type FileConfig, FileSchema, type Sections } from "./schema.ts";
 import { parseDuration, parseSize } from "./units.ts";
 
@@ -46,6 +47,12 @@ export function loadConfig(options: LoadOptions): Config {
   return deepFreeze(resolveUnits(merged, home, configFile));
 }
 
+/** The configuration of a home with no file and no environment: the defaults, resolved. */
+export function defaultConfig(home: string): Config {
+  const configFile = resolve(home, "etc", "plugd.yaml");
+  return deepFreeze(resolveUnits(structuredClone(defaults), resolve(home), configFile));
+}
+
 function readConfigFile(path: string, required: boolean): FileConfig {
   if (!existsSync(path)) {
     if (required) throw new ConfigError(`configuration file ${path} does not exist`);
@@ -55,7 +62,7 @@ function readConfigFile(path: string, required: boolean): FileConfig {
   try {
     parsed = Bun.YAML.parse(readFileSync(path, "utf8"));
   } catch (err) {
-    throw new ConfigError(`${path} is not valid YAML: ${(err as Error).message}`);
+    throw new ConfigError(`${path} is not valid YAML: ${describeError(err)}`);
   }
   if (parsed === null || parsed === undefined) return {};
   checkShape(parsed, path);

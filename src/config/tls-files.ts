@@ -2,6 +2,7 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { describeError } from "../errors.ts";
 import { ConfigError } from "./load.ts";
 import type { Config } from "./schema.ts";
 
@@ -48,7 +49,7 @@ function readPem(path: string, key: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (err) {
-    throw new ConfigError(`${key}: cannot read ${path}: ${(err as Error).message}`);
+    throw new ConfigError(`${key}: cannot read ${path}: ${describeError(err)}`);
   }
 }
 
@@ -61,6 +62,6 @@ function parseWith<T extends X509Certificate | KeyObject>(
     return parse();
   } catch (err) {
     // Node's messages ("error:1E08010C:DECODER routines::unsupported") do not say what was wrong.
-    throw new ConfigError(`${key}: the file is not a PEM ${what}: ${(err as Error).message}`);
+    throw new ConfigError(`${key}: the file is not a PEM ${what}: ${describeError(err)}`);
   }
 }

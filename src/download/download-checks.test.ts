@@ -42,7 +42,7 @@ describe("expectedSha256", () => {
     const work = downloadToFile(server.url("/a.zip"), join(dir.path, "a.zip"), checked);
     expect(await failure(work)).toEqual({
       status: 400,
-      message: "invalid sha256 abc: want 64 hex digits",
+      message: 'sha256 must be 64 hexadecimal digits, not "abc"',
     });
     expect(server.hits("/a.zip")).toBe(0);
   });

@@ -1,5 +1,7 @@
 // The limits and policies of one download, their defaults, and the errors that name them.
 
+import { defaultConfig } from "../config/load.ts";
+import type { Config } from "../config/schema.ts";
 import { formatDuration, formatSize } from "../config/units.ts";
 import { type AppError, badRequest, tooLarge } from "../errors.ts";
 
@@ -11,7 +13,7 @@ export interface DownloadOptions {
   connectTimeoutMs: number;
   /** `plugin.downloadTimeout`: the whole call, redirects and body included. */
   totalTimeoutMs: number;
-  /** Redirects followed before the download is refused. */
+  /** Redirects followed before the download is refused; no config key sets it. */
   maxRedirects: number;
   /** `plugin.allowedHosts`: empty allows any host; see host-policy.ts for the matching rules. */
   allowedHosts: readonly string[];
@@ -33,17 +35,22 @@ export interface Downloaded {
   sha256: string;
 }
 
-const MiB = 1024 * 1024;
+/** The limits and policies the `plugin.*` keys set; callers add `uploadsDir`. */
+export function downloadLimits(plugin: Config["plugin"]): Omit<DownloadOptions, "uploadsDir"> {
+  return {
+    maxBytes: plugin.maxDownloadSize,
+    connectTimeoutMs: plugin.connectTimeout,
+    totalTimeoutMs: plugin.downloadTimeout,
+    maxRedirects: 5,
+    allowedHosts: plugin.allowedHosts,
+    allowExternalFileAccess: plugin.allowExternalFileAccess,
+  };
+}
 
-/** The defaults of the config keys; callers add `uploadsDir` and whatever they override. */
-export const defaultDownloadOptions = {
-  maxBytes: 256 * MiB,
-  connectTimeoutMs: 10_000,
-  totalTimeoutMs: 5 * 60_000,
-  maxRedirects: 5,
-  allowedHosts: [],
-  allowExternalFileAccess: true,
-} as const satisfies Omit<DownloadOptions, "uploadsDir">;
+/** The limits of the default configuration (src/config/schema.ts), the base tests start from. */
+export const defaultDownloadOptions: Readonly<Omit<DownloadOptions, "uploadsDir">> = downloadLimits(
+  defaultConfig(".").plugin,
+);
 
 /** 413 naming the limit and the key that sets it. */
 export function sizeLimitError(shownUrl: string, maxBytes: number): AppError {

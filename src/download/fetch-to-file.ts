@@ -1,6 +1,7 @@
 // downloadToFile: a plugin zip from an http(s) or file:// URL to a file, bounded and checked.
 
 import { badRequest } from "../errors.ts";
+import { checkSha256 } from "./check-sha256.ts";
 import { checkPluginUrl, redactUrl } from "./check-url.ts";
 import {
   type Downloaded,
@@ -15,14 +16,6 @@ import { type Source, type Written, writeToNewFile } from "./write-to-new-file.t
 
 export { checkPluginUrl } from "./check-url.ts";
 export type { Downloaded, DownloadOptions } from "./download-options.ts";
-
-function expectedDigest(options: DownloadOptions): string | undefined {
-  const expected = options.expectedSha256?.toLowerCase();
-  if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected)) {
-    throw badRequest(`invalid sha256 ${options.expectedSha256}: want 64 hex digits`);
-  }
-  return expected;
-}
 
 function openSource(
   url: URL,
@@ -50,7 +43,7 @@ export async function downloadToFile(
   options: DownloadOptions,
 ): Promise<Downloaded> {
   const parsed = checkPluginUrl(url);
-  const expected = expectedDigest(options);
+  const expected = checkSha256(options.expectedSha256);
   const shown = redactUrl(url);
   const total = new AbortController();
   const timer = setTimeout(() => {

@@ -1,4 +1,5 @@
 // Downloads a plugin zip into a staging folder and opens it with the configured caps.
+import { downloadLimits } from "../download/download-options.ts";
 import { type DownloadOptions, downloadToFile } from "../download/fetch-to-file.ts";
 import { defaultZipLimits } from "../zip/limits.ts";
 import { ZipArchive } from "../zip/zip-archive.ts";
@@ -35,14 +36,5 @@ export async function fetchZip(
 
 /** The download limits and policies the configuration sets (plugin.*). */
 export function downloadOptions(ctx: InstallContext): DownloadOptions {
-  const { plugin } = ctx.config;
-  return {
-    maxBytes: plugin.maxDownloadSize,
-    connectTimeoutMs: plugin.connectTimeout,
-    totalTimeoutMs: plugin.downloadTimeout,
-    maxRedirects: 5,
-    allowedHosts: plugin.allowedHosts,
-    allowExternalFileAccess: plugin.allowExternalFileAccess,
-    uploadsDir: ctx.paths.uploads,
-  };
+  return { ...downloadLimits(ctx.config.plugin), uploadsDir: ctx.paths.uploads };
 }

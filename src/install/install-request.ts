@@ -1,4 +1,5 @@
 // The create/update body of a plugin, checked: name, URL, install.sh arguments, functions, sha256.
+import { checkSha256 } from "../download/check-sha256.ts";
 import { checkPluginUrl, redactUrl } from "../download/check-url.ts";
 import { badRequest } from "../errors.ts";
 import type { PluginKind } from "../store/plugins-repo.ts";
@@ -33,10 +34,7 @@ export function checkInstallBody(type: PluginKind, body: InstallBody): InstallRe
       "functions must not be empty; leave it out to export one function named like the plugin",
     );
   }
-  const sha256 = body.sha256?.toLowerCase();
-  if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) {
-    throw badRequest(`sha256 must be 64 hexadecimal digits, not ${JSON.stringify(body.sha256)}`);
-  }
+  const sha256 = checkSha256(body.sha256);
   return {
     name,
     file: body.file,

@@ -2,8 +2,8 @@
 import { badRequest } from "../errors.ts";
 import type { NativeType } from "../store/plugins-repo.ts";
 import { ucFirst } from "./names.ts";
-import type { Placement } from "./plugin-kind.ts";
 import { soFileRule } from "./native-files.ts";
+import type { Placement } from "./plugin-kind.ts";
 
 export interface NativeLayout {
   placed: Placement[];

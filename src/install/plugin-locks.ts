@@ -3,7 +3,7 @@ import { conflict } from "../errors.ts";
 
 /** Keys of the plugins with a change in progress. */
 export class PluginLocks {
-  private readonly busy = new Set<string>();
+  readonly #busy = new Set<string>();
 
   /**
    * Runs `work` holding the lock of `type/name`. Throws 409 at once when another change to the
@@ -11,19 +11,19 @@ export class PluginLocks {
    */
   async with<T>(type: string, name: string, work: () => Promise<T>): Promise<T> {
     const key = `${type}/${name}`;
-    if (this.busy.has(key)) {
+    if (this.#busy.has(key)) {
       throw conflict(`another change to ${type} plugin ${name} is in progress; try again later`);
     }
-    this.busy.add(key);
+    this.#busy.add(key);
     try {
       return await work();
     } finally {
-      this.busy.delete(key);
+      this.#busy.delete(key);
     }
   }
 
   /** True while any change is running (used at shutdown). */
   get active(): number {
-    return this.busy.size;
+    return this.#busy.size;
   }
 }

@@ -3,6 +3,7 @@
 import { formatDuration } from "../config/units.ts";
 import { badRequest } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
+import { LineSplitter } from "../supervisor/line-splitter.ts";
 
 export interface ScriptOptions {
   /** The private working folder holding install.sh. */
@@ -70,19 +71,16 @@ function killGroup(pid: number): void {
   }
 }
 
-/** Calls `onLine` for each line of a byte stream, the last unterminated one included. */
+/**
+ * Calls `onLine` for each line of a byte stream, the last unterminated one included. Lines are
+ * split as the supervisor splits a plugin's output; none is cut unless `maxLength` is given.
+ */
 export async function eachLine(
   stream: ReadableStream<Uint8Array>,
   onLine: (line: string) => void,
+  maxLength = Number.POSITIVE_INFINITY,
 ): Promise<void> {
-  const decoder = new TextDecoder();
-  let pending = "";
-  for await (const chunk of stream) {
-    pending += decoder.decode(chunk, { stream: true });
-    const parts = pending.split("\n");
-    pending = parts.pop() ?? "";
-    for (const line of parts) onLine(line.replace(/\r$/, ""));
-  }
-  pending += decoder.decode();
-  if (pending !== "") onLine(pending);
+  const splitter = new LineSplitter(maxLength, onLine);
+  for await (const chunk of stream) splitter.push(chunk);
+  splitter.end();
 }

@@ -16,26 +16,27 @@ export interface DialerOptions {
 
 /** Owns the pipe(s) made by one `dial()` call, one at a time. */
 export class Dialer {
-  private pipe: Pipe | undefined;
-  private timer: Timer | undefined;
-  private closed = false;
-  private delay: number;
+  #pipe: Pipe | undefined;
+  #timer: Timer | undefined;
+  #closed = false;
+  #delay: number;
+  readonly #connect: () => Promise<Pipe>;
+  readonly #options: DialerOptions;
 
-  constructor(
-    private readonly connect: () => Promise<Pipe>,
-    private readonly options: DialerOptions,
-  ) {
-    this.delay = options.reconnectMinMs;
+  constructor(connect: () => Promise<Pipe>, options: DialerOptions) {
+    this.#connect = connect;
+    this.#options = options;
+    this.#delay = options.reconnectMinMs;
   }
 
   /** Dials once and waits for the header exchange; throws the dial's NngError. */
   async dialNow(): Promise<void> {
-    this.adopt(await this.connect());
+    this.#adopt(await this.#connect());
   }
 
   /** Dials in the background, retrying with back-off until connected or closed. */
   dialInBackground(): void {
-    this.schedule(0);
+    this.#schedule(0);
   }
 
   /**
@@ -43,46 +44,46 @@ export class Dialer {
    * Returns true when this dialer is finished (its pipe closed and it will not redial).
    */
   pipeClosed(pipe: Pipe): boolean {
-    if (pipe !== this.pipe) return false;
-    this.pipe = undefined;
-    if (!this.options.reconnect) return true;
-    this.schedule(this.options.reconnectMinMs);
+    if (pipe !== this.#pipe) return false;
+    this.#pipe = undefined;
+    if (!this.#options.reconnect) return true;
+    this.#schedule(this.#options.reconnectMinMs);
     return false;
   }
 
   /** Stops redialing and closes the current pipe. */
   close(): void {
-    this.closed = true;
-    clearTimeout(this.timer);
-    this.pipe?.close(undefined);
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#pipe?.close(undefined);
   }
 
-  private adopt(pipe: Pipe): void {
-    if (this.closed) {
+  #adopt(pipe: Pipe): void {
+    if (this.#closed) {
       pipe.close(undefined);
       return;
     }
-    this.delay = this.options.reconnectMinMs;
-    this.pipe = pipe;
+    this.#delay = this.#options.reconnectMinMs;
+    this.#pipe = pipe;
     // The pipe may have died between its header exchange and this continuation.
     if (pipe.state === "closed") this.pipeClosed(pipe);
   }
 
-  private schedule(delayMs: number): void {
-    if (this.closed) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.attempt(), delayMs);
+  #schedule(delayMs: number): void {
+    if (this.#closed) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#attempt(), delayMs);
   }
 
-  private async attempt(): Promise<void> {
+  async #attempt(): Promise<void> {
     try {
-      this.adopt(await this.connect());
+      this.#adopt(await this.#connect());
     } catch (err) {
-      if (this.closed) return;
+      if (this.#closed) return;
       const error = err instanceof NngError ? err : new NngError("connrefused", String(err));
-      this.options.onError?.(error);
-      this.delay = Math.min(this.delay * 2, this.options.reconnectMaxMs);
-      this.schedule(this.delay);
+      this.#options.onError?.(error);
+      this.#delay = Math.min(this.#delay * 2, this.#options.reconnectMaxMs);
+      this.#schedule(this.#delay);
     }
   }
 }

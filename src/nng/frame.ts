@@ -7,10 +7,10 @@ export const Protocol = { pair0: 0x10, req0: 0x30, rep0: 0x31, push0: 0x50, pull
 /** Bytes in the connection header each side sends first. */
 export const HEADER_SIZE = 8;
 /** Bytes before each payload: the type byte and the u64 length. */
-export const FRAME_HEAD_SIZE = 9;
+const FRAME_HEAD_SIZE = 9;
 const FRAME_TYPE_MESSAGE = 0x01;
 /** NNG's TTL: a REQ/REP backtrace longer than this many 4-byte words is dropped. */
-export const MAX_BACKTRACE_WORDS = 8;
+const MAX_BACKTRACE_WORDS = 8;
 
 /** The 8 bytes `00 'S' 'P' 00 | id (u16 BE) | 00 00` announcing our own protocol. */
 export function encodeHeader(ownProtocol: number): Uint8Array {
@@ -64,15 +64,19 @@ export function encodeFrame(...parts: Uint8Array[]): Uint8Array {
  * must not reuse them. After it throws, the connection is unusable and must be dropped.
  */
 export class FrameDecoder {
-  private readonly head = new Uint8Array(FRAME_HEAD_SIZE);
-  private headFill = 0;
+  readonly #head = new Uint8Array(FRAME_HEAD_SIZE);
+  #headFill = 0;
   /** Length of the payload being collected, or -1 while reading a frame head. */
-  private want = -1;
-  private parts: Uint8Array[] = [];
-  private fill = 0;
+  #want = -1;
+  #parts: Uint8Array[] = [];
+  #fill = 0;
 
   /** @param maxRecvSize largest accepted payload in bytes; 0 means unlimited. */
-  constructor(private readonly maxRecvSize = 0) {}
+  readonly #maxRecvSize: number;
+
+  constructor(maxRecvSize = 0) {
+    this.#maxRecvSize = maxRecvSize;
+  }
 
   /**
    * Consumes one chunk and returns the payloads it completed, in order. Throws NngError
@@ -82,52 +86,46 @@ export class FrameDecoder {
     const out: Uint8Array[] = [];
     let pos = 0;
     while (pos < chunk.length) {
-      if (this.want < 0) {
-        const take = Math.min(FRAME_HEAD_SIZE - this.headFill, chunk.length - pos);
-        this.head.set(chunk.subarray(pos, pos + take), this.headFill);
-        this.headFill += take;
+      if (this.#want < 0) {
+        const take = Math.min(FRAME_HEAD_SIZE - this.#headFill, chunk.length - pos);
+        this.#head.set(chunk.subarray(pos, pos + take), this.#headFill);
+        this.#headFill += take;
         pos += take;
-        if (this.headFill < FRAME_HEAD_SIZE) break;
-        this.headFill = 0;
-        this.want = this.readHead();
+        if (this.#headFill < FRAME_HEAD_SIZE) break;
+        this.#headFill = 0;
+        this.#want = this.#readHead();
       }
-      const take = Math.min(this.want - this.fill, chunk.length - pos);
-      if (take > 0) this.parts.push(chunk.subarray(pos, pos + take));
-      this.fill += take;
+      const take = Math.min(this.#want - this.#fill, chunk.length - pos);
+      if (take > 0) this.#parts.push(chunk.subarray(pos, pos + take));
+      this.#fill += take;
       pos += take;
-      if (this.fill === this.want) out.push(this.takePayload());
+      if (this.#fill === this.#want) out.push(this.#takePayload());
     }
     return out;
   }
 
-  private readHead(): number {
-    if (this.head[0] !== FRAME_TYPE_MESSAGE) {
-      throw new NngError("protocol", `invalid frame type byte 0x${this.head[0]?.toString(16)}`);
+  #readHead(): number {
+    if (this.#head[0] !== FRAME_TYPE_MESSAGE) {
+      throw new NngError("protocol", `invalid frame type byte 0x${this.#head[0]?.toString(16)}`);
     }
-    const view = new DataView(this.head.buffer);
+    const view = new DataView(this.#head.buffer);
     const high = view.getUint32(1);
     const length = high * 2 ** 32 + view.getUint32(5);
-    const limit = this.maxRecvSize > 0 ? this.maxRecvSize : Number.MAX_SAFE_INTEGER;
+    const limit = this.#maxRecvSize > 0 ? this.#maxRecvSize : Number.MAX_SAFE_INTEGER;
     if (high >= 2 ** 21 || length > limit) {
       throw new NngError("toolarge", `frame of ${length} bytes exceeds the limit of ${limit}`);
     }
     return length;
   }
 
-  private takePayload(): Uint8Array {
-    const parts = this.parts;
-    const length = this.fill;
-    this.parts = [];
-    this.fill = 0;
-    this.want = -1;
+  #takePayload(): Uint8Array {
+    const parts = this.#parts;
+    const length = this.#fill;
+    this.#parts = [];
+    this.#fill = 0;
+    this.#want = -1;
     if (parts.length === 1 && parts[0] !== undefined) return parts[0];
-    const payload = new Uint8Array(length);
-    let offset = 0;
-    for (const part of parts) {
-      payload.set(part, offset);
-      offset += part.length;
-    }
-    return payload;
+    return Bun.concatArrayBuffers(parts, length, true);
   }
 }
 

@@ -35,37 +35,38 @@ let lastPipeId = 0;
 /** One connection. Created when the unix socket connects, before the SP header exchange. */
 export class Pipe {
   readonly id = ++lastPipeId;
-  private stateNow: PipeState = "negotiating";
-  private socket: Socket<Pipe> | undefined;
-  private readonly header = new Uint8Array(HEADER_SIZE);
-  private headerFill = 0;
-  private readonly decoder: FrameDecoder;
-  private backlog: Uint8Array[] = [];
-  private timer: Timer | undefined;
+  #stateNow: PipeState = "negotiating";
+  #socket: Socket<Pipe> | undefined;
+  readonly #header = new Uint8Array(HEADER_SIZE);
+  #headerFill = 0;
+  readonly #decoder: FrameDecoder;
+  #backlog: Uint8Array[] = [];
+  #timer: Timer | undefined;
+  readonly #config: PipeConfig;
+  readonly #events: PipeEvents;
 
-  constructor(
-    private readonly config: PipeConfig,
-    private readonly events: PipeEvents,
-  ) {
-    this.decoder = new FrameDecoder(config.maxRecvSize);
+  constructor(config: PipeConfig, events: PipeEvents) {
+    this.#config = config;
+    this.#events = events;
+    this.#decoder = new FrameDecoder(config.maxRecvSize);
   }
 
   get state(): PipeState {
-    return this.stateNow;
+    return this.#stateNow;
   }
 
   /** Open with nothing waiting to be written: a good target for the next message. */
   get writable(): boolean {
-    return this.stateNow === "open" && this.backlog.length === 0;
+    return this.#stateNow === "open" && this.#backlog.length === 0;
   }
 
   /** Binds the connected socket and sends our header at once, without waiting for the peer's. */
   attach(socket: Socket<Pipe>): void {
-    this.socket = socket;
-    this.write(encodeHeader(this.config.ownProtocol));
-    this.timer = setTimeout(() => {
+    this.#socket = socket;
+    this.write(encodeHeader(this.#config.ownProtocol));
+    this.#timer = setTimeout(() => {
       this.close(new NngError("timeout", "peer did not send its SP header in time"));
-    }, this.config.handshakeTimeoutMs);
+    }, this.#config.handshakeTimeoutMs);
   }
 
   /**
@@ -73,35 +74,35 @@ export class Pipe {
    * Writes to a closed pipe are dropped: the peer is gone, as NNG does.
    */
   write(bytes: Uint8Array): void {
-    if (this.stateNow === "closed" || !this.socket) return;
-    if (this.backlog.length > 0) {
-      this.backlog.push(bytes);
+    if (this.#stateNow === "closed" || !this.#socket) return;
+    if (this.#backlog.length > 0) {
+      this.#backlog.push(bytes);
       return;
     }
-    const written = this.socket.write(bytes);
+    const written = this.#socket.write(bytes);
     if (written < 0) this.close(undefined);
-    else if (written < bytes.length) this.backlog.push(bytes.subarray(written));
+    else if (written < bytes.length) this.#backlog.push(bytes.subarray(written));
   }
 
   /** Closes the connection; idempotent. The socket hears about it through `onClose`. */
   close(reason: NngError | undefined): void {
-    if (this.stateNow === "closed") return;
-    this.stateNow = "closed";
-    clearTimeout(this.timer);
-    this.backlog = [];
-    this.socket?.end();
-    this.events.onClose(this, reason);
+    if (this.#stateNow === "closed") return;
+    this.#stateNow = "closed";
+    clearTimeout(this.#timer);
+    this.#backlog = [];
+    this.#socket?.end();
+    this.#events.onClose(this, reason);
   }
 
   /** Bun `data`: header bytes first, then frames. A protocol violation drops the connection. */
   received(chunk: Uint8Array): void {
     try {
       let rest = chunk;
-      if (this.stateNow === "negotiating") rest = this.readHeader(chunk);
-      if (this.stateNow !== "open" || rest.length === 0) return;
-      for (const payload of this.decoder.push(rest)) {
-        if (this.stateNow !== "open") return;
-        this.events.onMessage(this, payload);
+      if (this.#stateNow === "negotiating") rest = this.#readHeader(chunk);
+      if (this.#stateNow !== "open" || rest.length === 0) return;
+      for (const payload of this.#decoder.push(rest)) {
+        if (this.#stateNow !== "open") return;
+        this.#events.onMessage(this, payload);
       }
     } catch (err) {
       if (!(err instanceof NngError)) throw err;
@@ -111,32 +112,32 @@ export class Pipe {
 
   /** Bun `drain`: push out the backlog while the kernel takes it. */
   drained(): void {
-    while (this.socket && this.stateNow !== "closed") {
-      const next = this.backlog[0];
+    while (this.#socket && this.#stateNow !== "closed") {
+      const next = this.#backlog[0];
       if (!next) break;
-      const written = this.socket.write(next);
+      const written = this.#socket.write(next);
       if (written < 0) {
         this.close(undefined);
         return;
       }
       if (written < next.length) {
-        this.backlog[0] = next.subarray(written);
+        this.#backlog[0] = next.subarray(written);
         return;
       }
-      this.backlog.shift();
+      this.#backlog.shift();
     }
-    if (this.writable) this.events.onWritable(this);
+    if (this.writable) this.#events.onWritable(this);
   }
 
-  private readHeader(chunk: Uint8Array): Uint8Array {
-    const take = Math.min(HEADER_SIZE - this.headerFill, chunk.length);
-    this.header.set(chunk.subarray(0, take), this.headerFill);
-    this.headerFill += take;
-    if (this.headerFill < HEADER_SIZE) return chunk.subarray(take);
-    validateHeader(this.header, this.config.peerProtocol);
-    clearTimeout(this.timer);
-    this.stateNow = "open";
-    this.events.onOpen(this);
+  #readHeader(chunk: Uint8Array): Uint8Array {
+    const take = Math.min(HEADER_SIZE - this.#headerFill, chunk.length);
+    this.#header.set(chunk.subarray(0, take), this.#headerFill);
+    this.#headerFill += take;
+    if (this.#headerFill < HEADER_SIZE) return chunk.subarray(take);
+    validateHeader(this.#header, this.#config.peerProtocol);
+    clearTimeout(this.#timer);
+    this.#stateNow = "open";
+    this.#events.onOpen(this);
     return chunk.subarray(take);
   }
 }

@@ -8,8 +8,8 @@ import { Waiters } from "./waiters.ts";
 
 /** PULL0 (id 0x51, peers PUSH0). recv() returns the next message from any pusher. */
 export class PullSocket extends SpSocket {
-  private readonly queue = new FairQueue<Uint8Array>();
-  private readonly receivers = new Waiters<Uint8Array>();
+  readonly #queue = new FairQueue<Uint8Array>();
+  readonly #receivers = new Waiters<Uint8Array>();
 
   constructor(options: SocketOptions = {}) {
     super(Protocol.pull0, Protocol.push0, options);
@@ -22,18 +22,18 @@ export class PullSocket extends SpSocket {
    */
   async recv(options: CallOptions = {}): Promise<Uint8Array> {
     this.ensureOpen();
-    const queued = this.queue.shift();
+    const queued = this.#queue.shift();
     if (queued) return queued;
-    return this.receivers.wait(options.timeoutMs ?? this.recvTimeoutMs, "no message came in time");
+    return this.#receivers.wait(options.timeoutMs ?? this.recvTimeoutMs, "no message came in time");
   }
 
   protected override onPipeMessage(pipe: Pipe, payload: Uint8Array): void {
-    if (!this.receivers.resolveNext(payload)) this.queue.push(pipe.id, payload);
+    if (!this.#receivers.resolveNext(payload)) this.#queue.push(pipe.id, payload);
   }
 
   protected override onPipeClosed(): void {}
 
   protected override onSocketClosed(err: NngError): void {
-    this.receivers.rejectAll(err);
+    this.#receivers.rejectAll(err);
   }
 }

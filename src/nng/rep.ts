@@ -25,9 +25,9 @@ export interface ReceivedRequest {
  * recvRequest() also tells which one sent it.
  */
 export class RepSocket extends SpSocket {
-  private readonly queue = new FairQueue<Request>();
-  private readonly receivers = new Waiters<Request>();
-  private pending: Request | undefined;
+  readonly #queue = new FairQueue<Request>();
+  readonly #receivers = new Waiters<Request>();
+  #pending: Request | undefined;
 
   constructor(options: SocketOptions = {}) {
     super(Protocol.rep0, Protocol.req0, options);
@@ -44,21 +44,21 @@ export class RepSocket extends SpSocket {
   /** recv(), with the id of the connection the request came on. */
   async recvRequest(options: CallOptions = {}): Promise<ReceivedRequest> {
     this.ensureOpen();
-    this.pending = undefined;
+    this.#pending = undefined;
     const request =
-      this.queue.shift() ??
-      (await this.receivers.wait(
+      this.#queue.shift() ??
+      (await this.#receivers.wait(
         options.timeoutMs ?? this.recvTimeoutMs,
         "no request came in time",
         options.signal,
       ));
-    this.pending = request;
+    this.#pending = request;
     return { pipeId: request.pipe.id, body: request.body };
   }
 
   /** Forgets the request last received, so that send() cannot answer it any more. */
   forgetRequest(): void {
-    this.pending = undefined;
+    this.#pending = undefined;
   }
 
   /**
@@ -68,9 +68,9 @@ export class RepSocket extends SpSocket {
    */
   async send(body: Uint8Array): Promise<void> {
     this.ensureOpen();
-    const request = this.pending;
+    const request = this.#pending;
     if (!request) throw new NngError("state", "REP send without a received request");
-    this.pending = undefined;
+    this.#pending = undefined;
     request.pipe.write(encodeFrame(request.backtrace, body));
   }
 
@@ -84,16 +84,16 @@ export class RepSocket extends SpSocket {
     }
     if (split.kind === "ttl") return;
     const request = { pipe, backtrace: split.backtrace, body: split.body };
-    if (!this.receivers.resolveNext(request)) this.queue.push(pipe.id, request);
+    if (!this.#receivers.resolveNext(request)) this.#queue.push(pipe.id, request);
   }
 
   protected override onPipeClosed(pipe: Pipe): void {
     // Requests from a dead peer cannot be answered; NNG drops them too.
-    this.queue.drop(pipe.id);
+    this.#queue.drop(pipe.id);
   }
 
   protected override onSocketClosed(err: NngError): void {
-    this.pending = undefined;
-    this.receivers.rejectAll(err);
+    this.#pending = undefined;
+    this.#receivers.rejectAll(err);
   }
 }

@@ -36,14 +36,14 @@ interface Outstanding {
  * set); recv() waits for the reply carrying that id; replies with other ids are discarded.
  */
 export class ReqSocket extends SpSocket {
-  private readonly resendMs: number;
-  private readonly receiver = new Waiters<Uint8Array>();
-  private nextId = randomRequestId();
-  private outstanding: Outstanding | undefined;
+  readonly #resendMs: number;
+  readonly #receiver = new Waiters<Uint8Array>();
+  #nextId = randomRequestId();
+  #outstanding: Outstanding | undefined;
 
   constructor(options: ReqOptions = {}) {
     super(Protocol.req0, Protocol.rep0, options);
-    this.resendMs = options.resendMs ?? 0;
+    this.#resendMs = options.resendMs ?? 0;
   }
 
   /**
@@ -52,9 +52,9 @@ export class ReqSocket extends SpSocket {
    */
   async send(body: Uint8Array, options: CallOptions = {}): Promise<void> {
     this.ensureOpen();
-    this.abandon();
-    const id = this.nextId;
-    this.nextId = nextRequestId(id);
+    this.#abandon();
+    const id = this.#nextId;
+    this.#nextId = nextRequestId(id);
     const request: Outstanding = {
       id,
       frame: encodeFrame(encodeRequestId(id), body),
@@ -63,11 +63,11 @@ export class ReqSocket extends SpSocket {
       error: undefined,
       resendTimer: undefined,
     };
-    this.outstanding = request;
+    this.#outstanding = request;
     try {
-      await this.transmit(request, options.timeoutMs ?? this.sendTimeoutMs);
+      await this.#transmit(request, options.timeoutMs ?? this.sendTimeoutMs);
     } catch (err) {
-      if (this.outstanding === request) this.outstanding = undefined;
+      if (this.#outstanding === request) this.#outstanding = undefined;
       throw err;
     }
   }
@@ -79,18 +79,18 @@ export class ReqSocket extends SpSocket {
    */
   async recv(options: CallOptions = {}): Promise<Uint8Array> {
     this.ensureOpen();
-    const request = this.outstanding;
+    const request = this.#outstanding;
     if (!request) throw new NngError("state", "REQ recv without an outstanding request");
     if (request.reply || request.error) {
-      this.finish(request);
+      this.#finish(request);
       if (request.error) throw request.error;
       return request.reply ?? new Uint8Array(0);
     }
     try {
       const timeoutMs = options.timeoutMs ?? this.recvTimeoutMs;
-      return await this.receiver.wait(timeoutMs, "no reply came in time");
+      return await this.#receiver.wait(timeoutMs, "no reply came in time");
     } catch (err) {
-      if (isNngError(err, "timeout") && this.outstanding === request) this.finish(request);
+      if (isNngError(err, "timeout") && this.#outstanding === request) this.#finish(request);
       throw err;
     }
   }
@@ -101,41 +101,41 @@ export class ReqSocket extends SpSocket {
       pipe.close(new NngError("protocol", "reply without a request id"));
       return;
     }
-    const request = this.outstanding;
+    const request = this.#outstanding;
     // A stale reply (to an abandoned request) or a duplicate: discard silently, as NNG does.
     if (!request || request.id !== id || request.reply) return;
     clearTimeout(request.resendTimer);
     const body = payload.subarray(4);
-    if (this.receiver.resolveNext(body)) this.finish(request);
+    if (this.#receiver.resolveNext(body)) this.#finish(request);
     else request.reply = body;
   }
 
   protected override onPipeClosed(pipe: Pipe): void {
-    const request = this.outstanding;
+    const request = this.#outstanding;
     if (!request || request.pipe !== pipe || request.reply) return;
     request.pipe = undefined;
-    if (this.resendMs > 0) {
-      this.resend(request);
+    if (this.#resendMs > 0) {
+      this.#resend(request);
       return;
     }
     const err = new NngError("connreset", "connection dropped before the reply came");
     clearTimeout(request.resendTimer);
-    if (this.receiver.size > 0) {
-      this.finish(request);
-      this.receiver.rejectAll(err);
+    if (this.#receiver.size > 0) {
+      this.#finish(request);
+      this.#receiver.rejectAll(err);
     } else {
       request.error = err;
     }
   }
 
   protected override onSocketClosed(err: NngError): void {
-    if (this.outstanding) this.finish(this.outstanding);
-    this.receiver.rejectAll(err);
+    if (this.#outstanding) this.#finish(this.#outstanding);
+    this.#receiver.rejectAll(err);
   }
 
-  private async transmit(request: Outstanding, timeoutMs: number | undefined): Promise<void> {
+  async #transmit(request: Outstanding, timeoutMs: number | undefined): Promise<void> {
     const pipe = await this.readyPipe(timeoutMs);
-    if (this.outstanding !== request || request.reply) return;
+    if (this.#outstanding !== request || request.reply) return;
     request.pipe = pipe;
     pipe.write(request.frame);
     // A write can find the connection dead; treat it like a drop seen a moment later.
@@ -143,26 +143,26 @@ export class ReqSocket extends SpSocket {
       this.onPipeClosed(pipe);
       return;
     }
-    if (this.resendMs > 0) {
+    if (this.#resendMs > 0) {
       clearTimeout(request.resendTimer);
-      request.resendTimer = setTimeout(() => this.resend(request), this.resendMs);
+      request.resendTimer = setTimeout(() => this.#resend(request), this.#resendMs);
     }
   }
 
-  private resend(request: Outstanding): void {
-    if (this.outstanding !== request || request.reply) return;
+  #resend(request: Outstanding): void {
+    if (this.#outstanding !== request || request.reply) return;
     // Runs in the background: its only failure is `closed`, which recv() already reports.
-    this.transmit(request, undefined).catch(() => {});
+    this.#transmit(request, undefined).catch(() => {});
   }
 
-  private abandon(): void {
-    if (!this.outstanding) return;
-    this.finish(this.outstanding);
-    this.receiver.rejectAll(new NngError("state", "request abandoned by a newer send"));
+  #abandon(): void {
+    if (!this.#outstanding) return;
+    this.#finish(this.#outstanding);
+    this.#receiver.rejectAll(new NngError("state", "request abandoned by a newer send"));
   }
 
-  private finish(request: Outstanding): void {
+  #finish(request: Outstanding): void {
     clearTimeout(request.resendTimer);
-    if (this.outstanding === request) this.outstanding = undefined;
+    if (this.#outstanding === request) this.#outstanding = undefined;
   }
 }

@@ -46,27 +46,27 @@ export abstract class SpSocket implements AsyncDisposable {
   protected readonly pipes: Pipe[] = [];
   protected readonly recvTimeoutMs: number | undefined;
   protected readonly sendTimeoutMs: number | undefined;
-  private readonly listeners: UnixSocketListener<Pipe>[] = [];
-  private readonly dialers = new Set<Dialer>();
-  private readonly readiness = new Waiters<void>();
-  private readonly config: PipeConfig;
-  private readonly events: PipeEvents;
-  private readonly options: SocketOptions;
-  private cursor = 0;
-  private isClosed = false;
+  readonly #listeners: UnixSocketListener<Pipe>[] = [];
+  readonly #dialers = new Set<Dialer>();
+  readonly #readiness = new Waiters<void>();
+  readonly #config: PipeConfig;
+  readonly #events: PipeEvents;
+  readonly #options: SocketOptions;
+  #cursor = 0;
+  #isClosed = false;
 
   constructor(ownProtocol: number, peerProtocol: number, options: SocketOptions) {
-    this.options = options;
+    this.#options = options;
     this.recvTimeoutMs = options.recvTimeoutMs;
     this.sendTimeoutMs = options.sendTimeoutMs;
     const maxRecvSize = options.maxRecvSize ?? 0;
     const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
-    this.config = { ownProtocol, peerProtocol, maxRecvSize, handshakeTimeoutMs };
-    this.events = {
-      onOpen: (pipe) => this.pipeOpened(pipe),
+    this.#config = { ownProtocol, peerProtocol, maxRecvSize, handshakeTimeoutMs };
+    this.#events = {
+      onOpen: (pipe) => this.#pipeOpened(pipe),
       onMessage: (pipe, payload) => this.onPipeMessage(pipe, payload),
-      onWritable: () => this.readiness.resolveAll(),
-      onClose: (pipe, reason) => this.pipeClosed(pipe, reason),
+      onWritable: () => this.#readiness.resolveAll(),
+      onClose: (pipe, reason) => this.#pipeClosed(pipe, reason),
     };
   }
 
@@ -87,7 +87,7 @@ export abstract class SpSocket implements AsyncDisposable {
 
   /** True once close() was called. */
   get closed(): boolean {
-    return this.isClosed;
+    return this.#isClosed;
   }
 
   /**
@@ -96,12 +96,12 @@ export abstract class SpSocket implements AsyncDisposable {
    */
   async listen(url: string): Promise<void> {
     this.ensureOpen();
-    const listener = await listenIpc(url, this.config, this.events);
-    if (this.isClosed) {
+    const listener = await listenIpc(url, this.#config, this.#events);
+    if (this.#isClosed) {
       listener.stop(true);
       throw new NngError("closed", "socket closed while listening");
     }
-    this.listeners.push(listener);
+    this.#listeners.push(listener);
   }
 
   /**
@@ -114,13 +114,13 @@ export abstract class SpSocket implements AsyncDisposable {
     // Checked here so that a background dial never retries an address that cannot work.
     ipcPath(url);
     const background = options.background ?? false;
-    const dialer = new Dialer(() => dialIpc(url, this.config, this.events), {
+    const dialer = new Dialer(() => dialIpc(url, this.#config, this.#events), {
       reconnect: (options.reconnect ?? false) || background,
-      reconnectMinMs: this.options.reconnectMinMs ?? 100,
-      reconnectMaxMs: this.options.reconnectMaxMs ?? 5_000,
-      onError: this.options.onPipeError,
+      reconnectMinMs: this.#options.reconnectMinMs ?? 100,
+      reconnectMaxMs: this.#options.reconnectMaxMs ?? 5_000,
+      onError: this.#options.onPipeError,
     });
-    this.dialers.add(dialer);
+    this.#dialers.add(dialer);
     if (background) {
       dialer.dialInBackground();
       return;
@@ -128,21 +128,21 @@ export abstract class SpSocket implements AsyncDisposable {
     try {
       await dialer.dialNow();
     } catch (err) {
-      this.dialers.delete(dialer);
+      this.#dialers.delete(dialer);
       throw err;
     }
   }
 
   /** Closes listeners (removing their files), dialers and pipes; pending calls get `closed`. */
   async close(): Promise<void> {
-    if (this.isClosed) return;
-    this.isClosed = true;
+    if (this.#isClosed) return;
+    this.#isClosed = true;
     const err = new NngError("closed", "socket closed");
-    for (const listener of this.listeners.splice(0)) listener.stop(true);
-    for (const dialer of this.dialers) dialer.close();
-    this.dialers.clear();
+    for (const listener of this.#listeners.splice(0)) listener.stop(true);
+    for (const dialer of this.#dialers) dialer.close();
+    this.#dialers.clear();
     for (const pipe of [...this.pipes]) pipe.close(undefined);
-    this.readiness.rejectAll(err);
+    this.#readiness.rejectAll(err);
     this.onSocketClosed(err);
   }
 
@@ -159,7 +159,7 @@ export abstract class SpSocket implements AsyncDisposable {
 
   /** Throws NngError `closed` after close(). */
   protected ensureOpen(): void {
-    if (this.isClosed) throw new NngError("closed", "socket closed");
+    if (this.#isClosed) throw new NngError("closed", "socket closed");
   }
 
   /**
@@ -171,34 +171,34 @@ export abstract class SpSocket implements AsyncDisposable {
     for (;;) {
       this.ensureOpen();
       for (let i = 0; i < this.pipes.length; i++) {
-        const pipe = this.pipes[(this.cursor + i) % this.pipes.length];
+        const pipe = this.pipes[(this.#cursor + i) % this.pipes.length];
         if (!pipe?.writable) continue;
-        this.cursor = (this.cursor + i + 1) % this.pipes.length;
+        this.#cursor = (this.#cursor + i + 1) % this.pipes.length;
         return pipe;
       }
       const left = deadline === undefined ? undefined : deadline - performance.now();
-      await this.readiness.wait(left, "no peer was ready to take the message in time");
+      await this.#readiness.wait(left, "no peer was ready to take the message in time");
     }
   }
 
-  private pipeOpened(pipe: Pipe): void {
-    if (this.isClosed) {
+  #pipeOpened(pipe: Pipe): void {
+    if (this.#isClosed) {
       pipe.close(undefined);
       return;
     }
     this.pipes.push(pipe);
-    this.readiness.resolveAll();
+    this.#readiness.resolveAll();
   }
 
-  private pipeClosed(pipe: Pipe, reason: NngError | undefined): void {
+  #pipeClosed(pipe: Pipe, reason: NngError | undefined): void {
     const index = this.pipes.indexOf(pipe);
     if (index >= 0) {
       this.pipes.splice(index, 1);
       this.onPipeClosed(pipe);
     }
-    for (const dialer of this.dialers) {
-      if (dialer.pipeClosed(pipe)) this.dialers.delete(dialer);
+    for (const dialer of this.#dialers) {
+      if (dialer.pipeClosed(pipe)) this.#dialers.delete(dialer);
     }
-    if (reason && !this.isClosed) this.options.onPipeError?.(reason);
+    if (reason && !this.#isClosed) this.#options.onPipeError?.(reason);
   }
 }

@@ -9,11 +9,11 @@ interface Waiter<T> {
 
 /** A FIFO of pending promises; the oldest waiter gets the next value. */
 export class Waiters<T> {
-  private readonly queue: Waiter<T>[] = [];
+  readonly #queue: Waiter<T>[] = [];
 
   /** Number of callers waiting. */
   get size(): number {
-    return this.queue.length;
+    return this.#queue.length;
   }
 
   /**
@@ -27,7 +27,7 @@ export class Waiters<T> {
       const waiter: Waiter<T> = { resolve, reject, timer: undefined };
       if (signal) {
         const onAbort = () => {
-          this.remove(waiter);
+          this.#remove(waiter);
           clearTimeout(waiter.timer);
           reject(signal.reason);
         };
@@ -45,19 +45,19 @@ export class Waiters<T> {
       if (timeoutMs !== undefined) {
         waiter.timer = setTimeout(
           () => {
-            this.remove(waiter);
+            this.#remove(waiter);
             waiter.reject(new NngError("timeout", timeoutMessage));
           },
           Math.max(0, timeoutMs),
         );
       }
-      this.queue.push(waiter);
+      this.#queue.push(waiter);
     });
   }
 
   /** Hands `value` to the oldest waiter; false when nobody waits. */
   resolveNext(value: T): boolean {
-    const waiter = this.queue.shift();
+    const waiter = this.#queue.shift();
     if (!waiter) return false;
     clearTimeout(waiter.timer);
     waiter.resolve(value);
@@ -71,14 +71,14 @@ export class Waiters<T> {
 
   /** Fails every waiter with `err`. */
   rejectAll(err: unknown): void {
-    for (const waiter of this.queue.splice(0)) {
+    for (const waiter of this.#queue.splice(0)) {
       clearTimeout(waiter.timer);
       waiter.reject(err);
     }
   }
 
-  private remove(waiter: Waiter<T>): void {
-    const index = this.queue.indexOf(waiter);
-    if (index >= 0) this.queue.splice(index, 1);
+  #remove(waiter: Waiter<T>): void {
+    const index = this.#queue.indexOf(waiter);
+    if (index >= 0) this.#queue.splice(index, 1);
   }
 }

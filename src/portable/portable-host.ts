@@ -27,7 +27,11 @@ export class PortableHost {
   /** The pids of every plugin process running now, so no plugin's sweep takes one for an orphan. */
   readonly #ownedPids = new Set<number>();
 
-  constructor(private readonly options: PortableHostOptions) {}
+  readonly #options: PortableHostOptions;
+
+  constructor(options: PortableHostOptions) {
+    this.#options = options;
+  }
 
   get(name: string): PortablePlugin | undefined {
     return this.#plugins.get(name);
@@ -59,7 +63,7 @@ export class PortableHost {
       await this.start(name, manifest);
     } catch (err) {
       this.#bootErrors.set(name, describeError(err));
-      this.options.logger.error(`portable plugin ${name} did not start`, { error: err });
+      this.#options.logger.error(`portable plugin ${name} did not start`, { error: err });
     }
   }
 
@@ -78,7 +82,7 @@ export class PortableHost {
   }
 
   #create(name: string, manifest: PortableManifest): PortablePlugin {
-    const { options } = this;
+    const options = this.#options;
     return new PortablePlugin({
       name,
       manifest,

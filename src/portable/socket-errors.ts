@@ -1,6 +1,6 @@
 // Turning the nng module's errors into messages that name the plugin and say what to do.
 
-import { AppError, badRequest, internal } from "../errors.ts";
+import { AppError, badRequest, InternalError, internal } from "../errors.ts";
 import { isNngError } from "../nng/nng-error.ts";
 import type { SpSocket } from "../nng/sp-socket.ts";
 
@@ -32,5 +32,5 @@ export function waitError(err: unknown, late: string, pluginName: string): Error
   if (err instanceof AppError) return err;
   if (isNngError(err, "timeout")) return badRequest(late, err);
   if (isNngError(err, "closed")) return badRequest(`portable plugin ${pluginName} is stopped`, err);
-  return err instanceof Error ? err : new Error(String(err));
+  return err instanceof Error ? err : new InternalError(String(err));
 }

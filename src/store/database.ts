@@ -2,11 +2,12 @@
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { InternalError } from "../errors.ts";
 import { migrations } from "./migrations.ts";
 
 /**
  * Opens (creating if needed) the store at `path`, sets the pragmas plugd relies on and applies
- * every migration the file has not seen. Throws when the file is newer than this plugd.
+ * every migration the file has not seen. Throws InternalError when the file is newer than this plugd.
  */
 export function openDatabase(path: string): Database {
   mkdirSync(dirname(path), { recursive: true });
@@ -24,7 +25,7 @@ function migrate(db: Database): void {
   const row = db.query<{ user_version: number }, []>("PRAGMA user_version").get();
   const current = row?.user_version ?? 0;
   if (current > migrations.length) {
-    throw new Error(
+    throw new InternalError(
       `the store was written by a newer plugd (schema ${current}, this one knows ${migrations.length})`,
     );
   }

@@ -9,18 +9,22 @@ export interface FunctionOwner {
 
 /** Typed access to the `functions` table; names are unique across all plugins. */
 export class FunctionsRepo {
-  constructor(private readonly db: Database) {}
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
 
   /** Every registered function name, sorted. */
   names(): string[] {
-    return this.db
+    return this.#db
       .query<{ name: string }, []>("SELECT name FROM functions ORDER BY name")
       .all()
       .map((r) => r.name);
   }
 
   owner(fn: string): FunctionOwner | undefined {
-    const row = this.db
+    const row = this.#db
       .query<{ plugin_type: string; plugin_name: string }, [string]>(
         "SELECT plugin_type, plugin_name FROM functions WHERE name = ?",
       )
@@ -38,10 +42,10 @@ export class FunctionsRepo {
 
   /** Makes `fns` the plugin's whole function list. Run inside a transaction with the clash check. */
   replace(self: FunctionOwner, fns: readonly string[]): void {
-    this.db
+    this.#db
       .query("DELETE FROM functions WHERE plugin_type = ? AND plugin_name = ?")
       .run(self.type, self.name);
-    const insert = this.db.query(
+    const insert = this.#db.query(
       "INSERT INTO functions (name, plugin_type, plugin_name) VALUES (?, ?, ?)",
     );
     for (const fn of fns) insert.run(fn, self.type, self.name);

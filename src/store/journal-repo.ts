@@ -1,5 +1,6 @@
 // Install records: one row per create/update/delete, and the journal that crash recovery reads.
 import type { Database } from "bun:sqlite";
+import { InternalError } from "../errors.ts";
 import type { PluginKind } from "./plugins-repo.ts";
 
 export type JournalOp = "create" | "update" | "delete";
@@ -61,36 +62,40 @@ function fromRow(r: Row): JournalEntry {
 
 /** Typed access to the `journal` table. */
 export class JournalRepo {
-  constructor(private readonly db: Database) {}
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
 
   /** Records the start of a change whose files live in `staging` until commit; returns its id. */
   begin(type: PluginKind, name: string, op: JournalOp, staging: string, request: object): number {
-    const row = this.db
+    const row = this.#db
       .query<{ id: number }, [string, string, string, string, string, string]>(
         `INSERT INTO journal (type, name, op, state, staging, request, started_at)
          VALUES (?, ?, ?, 'staging', ?, ?, ?) RETURNING id`,
       )
       .get(type, name, op, staging, JSON.stringify(request), new Date().toISOString());
-    if (!row) throw new Error("journal insert returned no id");
+    if (!row) throw new InternalError("journal insert returned no id");
     return row.id;
   }
 
   /** Writes the full list of renames before the first one happens. */
   committing(id: number, moves: FileMove[], sha256: string): void {
-    this.db
+    this.#db
       .query("UPDATE journal SET state = 'committing', moves = ?, sha256 = ? WHERE id = ?")
       .run(JSON.stringify(moves), sha256, id);
   }
 
   finish(id: number, state: "done" | "failed" | "rolledback", error = ""): void {
-    this.db
+    this.#db
       .query("UPDATE journal SET state = ?, error = ?, finished_at = ? WHERE id = ?")
       .run(state, error, new Date().toISOString(), id);
   }
 
   /** Changes that a crash interrupted. */
   unfinished(): JournalEntry[] {
-    return this.db
+    return this.#db
       .query<Row, []>(
         "SELECT * FROM journal WHERE state IN ('staging', 'committing') ORDER BY id DESC",
       )

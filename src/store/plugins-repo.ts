@@ -54,29 +54,33 @@ export class PluginsRepo {
    * Sorted names per type, the hot read of GET /plugins/{type}. plugd is the only writer of its
    * store, so clearing this on every write (committed or not) keeps it true.
    */
-  private readonly namesCache = new Map<PluginKind, readonly string[]>();
+  readonly #namesCache = new Map<PluginKind, readonly string[]>();
 
-  constructor(private readonly db: Database) {}
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
 
   /** Names of one type, sorted. */
   names(type: PluginKind): readonly string[] {
-    let names = this.namesCache.get(type);
+    let names = this.#namesCache.get(type);
     if (!names) {
       names = Object.freeze(
-        this.db
+        this.#db
           .query<{ name: string }, [string]>(
             "SELECT name FROM plugins WHERE type = ? ORDER BY name",
           )
           .all(type)
           .map((r) => r.name),
       );
-      this.namesCache.set(type, names);
+      this.#namesCache.set(type, names);
     }
     return names;
   }
 
   get(type: PluginKind, name: string): PluginRecord | undefined {
-    const row = this.db
+    const row = this.#db
       .query<Row, [string, string]>("SELECT * FROM plugins WHERE type = ? AND name = ?")
       .get(type, name);
     return row ? fromRow(row) : undefined;
@@ -84,8 +88,8 @@ export class PluginsRepo {
 
   /** Inserts or replaces the row; `installedAt` of an existing row is kept. */
   put(record: PluginRecord): void {
-    this.namesCache.clear();
-    this.db
+    this.#namesCache.clear();
+    this.#db
       .query(
         `INSERT INTO plugins (type, name, version, request, sha256, files, functions, manifest,
                               installed_at, updated_at)
@@ -110,14 +114,14 @@ export class PluginsRepo {
   }
 
   setFunctionList(type: PluginKind, name: string, functions: string[]): void {
-    this.db
+    this.#db
       .query("UPDATE plugins SET functions = ?, updated_at = ? WHERE type = ? AND name = ?")
       .run(JSON.stringify(functions), new Date().toISOString(), type, name);
   }
 
   /** Removes the row (its functions go with it, by cascade). */
   remove(type: PluginKind, name: string): void {
-    this.namesCache.clear();
-    this.db.query("DELETE FROM plugins WHERE type = ? AND name = ?").run(type, name);
+    this.#namesCache.clear();
+    this.#db.query("DELETE FROM plugins WHERE type = ? AND name = ?").run(type, name);
   }
 }

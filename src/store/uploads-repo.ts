@@ -10,10 +10,14 @@ export interface UploadRecord {
 
 /** Typed access to the `uploads` table. */
 export class UploadsRepo {
-  constructor(private readonly db: Database) {}
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
 
   get(name: string): UploadRecord | undefined {
-    const row = this.db
+    const row = this.#db
       .query<{ name: string; size: number; sha256: string; created_at: string }, [string]>(
         "SELECT * FROM uploads WHERE name = ?",
       )
@@ -23,7 +27,7 @@ export class UploadsRepo {
   }
 
   put(record: UploadRecord): void {
-    this.db
+    this.#db
       .query(
         `INSERT INTO uploads (name, size, sha256, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256,
@@ -33,6 +37,6 @@ export class UploadsRepo {
   }
 
   remove(name: string): void {
-    this.db.query("DELETE FROM uploads WHERE name = ?").run(name);
+    this.#db.query("DELETE FROM uploads WHERE name = ?").run(name);
   }
 }

@@ -1,5 +1,6 @@
 // Attempt: one start of a supervised process and what became of it.
 
+import { InternalError } from "../errors.ts";
 import type { ChildProcess } from "./child-process.ts";
 
 /** The supervisor's record of one process it started. */
@@ -24,12 +25,12 @@ export function createAttempt(child: ChildProcess): Attempt {
 }
 
 /**
- * Marks the attempt over and rejects its readiness with `reason` (no effect on a readiness
- * already resolved). Returns false, doing nothing, if the attempt was over already.
+ * Marks the attempt over and rejects its readiness with an InternalError saying `reason` (no
+ * effect on a readiness already resolved; the portable layer answers it as a 400). Returns false, doing nothing, if the attempt was over already.
  */
 export function endAttempt(attempt: Attempt, reason: string): boolean {
   if (attempt.over) return false;
   attempt.over = true;
-  attempt.ready.reject(new Error(reason));
+  attempt.ready.reject(new InternalError(reason));
   return true;
 }

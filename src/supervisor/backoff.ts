@@ -1,5 +1,7 @@
 // RestartBackoff: when to restart a crashed child, and when to stop trying (pure, no clock).
 
+import { ConfigError } from "../config/load.ts";
+
 /** Restart policy settings; every duration is in milliseconds. */
 export interface BackoffOptions {
   /** Delay before the first restart; a crashed plugin should be back within a second. */
@@ -33,12 +35,12 @@ export class RestartBackoff {
   #consecutive = 0;
   #crashTimes: number[] = [];
 
-  /** Throws if a setting is not a positive number (a zero window would never give up). */
+  /** Throws ConfigError if a setting is not a positive number (a zero window would never give up). */
   constructor(options: Partial<BackoffOptions> = {}) {
     this.options = Object.freeze({ ...defaultBackoff, ...options });
     for (const [key, value] of Object.entries(this.options)) {
       if (!(Number.isFinite(value) && value > 0)) {
-        throw new Error(`backoff.${key} must be a positive number, got ${value}`);
+        throw new ConfigError(`backoff.${key} must be a positive number, got ${value}`);
       }
     }
   }

@@ -1,21 +1,27 @@
 // ChildProcess: one run of a supervised program: spawn, output capture, group stop, pid file.
 
+import { InternalError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { removePidFile, writePidFile } from "./orphans.ts";
 import { OutputBuffer, type OutputStream } from "./output-buffer.ts";
-import { bunSpawn, type ExitResult, type SpawnedProcess, type SpawnFn } from "./spawn.ts";
+import {
+  bunSpawn,
+  type ExitResult,
+  type SpawnedProcess,
+  type SpawnFn,
+  type SpawnRequest,
+} from "./spawn.ts";
 
-export interface ChildProcessOptions {
+/** The program to run and its name: what a ChildProcess and a Supervisor are both given. */
+export interface ProgramOptions extends SpawnRequest {
   /** Name in log lines and messages (the plugin name). */
   readonly name: string;
-  /** The program and its arguments. */
-  readonly command: readonly string[];
-  readonly cwd: string;
-  /** The child's whole environment. */
-  readonly env: Readonly<Record<string, string>>;
   /** Each output line is logged here at info, with `plugin` and `stream` fields. */
   readonly logger: Logger;
+}
+
+export interface ChildProcessOptions extends ProgramOptions {
   /** Where output lines are kept; the supervisor shares one across restarts. */
   readonly output?: OutputBuffer | undefined;
   readonly spawn?: SpawnFn | undefined;
@@ -75,9 +81,9 @@ export class ChildProcess {
     return this.#proc !== null && this.#exitResult === null;
   }
 
-  /** Spawns the child. Throws if it was started before or cannot be spawned. */
+  /** Spawns the child. Throws InternalError if it was started before, or what spawn throws. */
   start(): void {
-    if (this.#proc !== null) throw new Error(`${this.name} was already started`);
+    if (this.#proc !== null) throw new InternalError(`${this.name} was already started`);
     const { command, cwd, env } = this.#options;
     this.#firstSeq = this.output.nextSeq;
     const proc = (this.#options.spawn ?? bunSpawn)({ command, cwd, env });

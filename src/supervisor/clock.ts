@@ -14,7 +14,7 @@ export interface Clock {
 }
 
 /** Creates a clock backed by `Date.now` and the runtime's timers. */
-export function createRealClock(): Clock {
+function createRealClock(): Clock {
   // Numeric handles keep the Clock type free of the runtime's Timer type, so fakes need no casts.
   const timers = new Map<TimerHandle, ReturnType<typeof setTimeout>>();
   let nextId = 1;

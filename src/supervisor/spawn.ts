@@ -1,7 +1,7 @@
 // Spawning a child as the leader of its own process group; the seam tests replace with fakes.
 
 import { constants } from "node:os";
-import { errnoCode } from "../errors.ts";
+import { errnoCode, InternalError } from "../errors.ts";
 
 /** How a child ended: an exit code, or the signal that killed it. */
 export interface ExitResult {
@@ -37,7 +37,8 @@ export type SpawnFn = (request: SpawnRequest) => SpawnedProcess;
  * Ctrl-C meant for plugd's terminal does not reach plugins behind plugd's back.
  */
 export const bunSpawn: SpawnFn = (request) => {
-  if (request.command.length === 0) throw new Error("cannot start a child: the command is empty");
+  if (request.command.length === 0)
+    throw new InternalError("cannot start a child: the command is empty");
   const proc = Bun.spawn([...request.command], {
     cwd: request.cwd,
     env: { ...request.env },

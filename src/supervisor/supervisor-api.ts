@@ -1,8 +1,7 @@
 // The supervisor's public face: its states, its status, its options and its methods.
 
-import type { Logger } from "../log/logger.ts";
 import type { BackoffOptions } from "./backoff.ts";
-import type { ChildProcess } from "./child-process.ts";
+import type { ChildProcess, ProgramOptions } from "./child-process.ts";
 import type { Clock } from "./clock.ts";
 import type { OutputBuffer } from "./output-buffer.ts";
 import type { SpawnFn } from "./spawn.ts";
@@ -29,15 +28,7 @@ export interface SupervisorState {
   readonly startedAt: string | null;
 }
 
-export interface SupervisorOptions {
-  /** The plugin name, in log lines and messages. */
-  readonly name: string;
-  /** The program and its arguments. */
-  readonly command: readonly string[];
-  readonly cwd: string;
-  /** The child's whole environment; plugd's own is not inherited. */
-  readonly env: Readonly<Record<string, string>>;
-  readonly logger: Logger;
+export interface SupervisorOptions extends ProgramOptions {
   /** Time source for back-off and grace periods (default: the real clock). */
   readonly clock?: Clock;
   /** How processes are spawned (default: Bun.spawn in a new process group). */

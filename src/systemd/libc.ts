@@ -1,5 +1,6 @@
 // libc's socket(2), sendto(2) and close(2) through bun:ffi: Bun has no unix datagram sockets.
 import { dlopen, FFIType, read } from "bun:ffi";
+import { describeError, InternalError } from "../errors.ts";
 import { AF_UNIX } from "./notify-address.ts";
 
 const SOCK_DGRAM = 2;
@@ -34,10 +35,10 @@ function openLibc(): Libc {
       libc = dlopen(name, symbols).symbols;
       return libc;
     } catch (err) {
-      failures.push(`${name}: ${(err as Error).message}`);
+      failures.push(`${name}: ${describeError(err)}`);
     }
   }
-  throw new Error(`cannot load the C library for sd_notify (${failures.join("; ")})`);
+  throw new InternalError(`cannot load the C library for sd_notify (${failures.join("; ")})`);
 }
 
 function errno(c: Libc): number {
@@ -47,22 +48,25 @@ function errno(c: Libc): number {
 
 /** A unix datagram socket that sends to one address. */
 export interface DatagramSender {
-  /** Sends one datagram. Throws with the errno when the kernel refuses it. */
+  /** Sends one datagram. Throws InternalError with the errno when the kernel refuses it. */
   send(data: Uint8Array): void;
   close(): void;
 }
 
-/** Opens an unbound unix datagram socket that sends to `address` (sockaddr_un bytes). */
+/**
+ * Opens an unbound unix datagram socket that sends to `address` (sockaddr_un bytes).
+ * @throws InternalError when libc cannot be loaded or the socket cannot be made.
+ */
 export function openDatagramSender(address: Uint8Array): DatagramSender {
   const c = openLibc();
   const fd = c.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw new Error(`socket(AF_UNIX, SOCK_DGRAM) failed with errno ${errno(c)}`);
+  if (fd < 0) throw new InternalError(`socket(AF_UNIX, SOCK_DGRAM) failed with errno ${errno(c)}`);
   let open = true;
   return {
     send(data) {
-      if (!open) throw new Error("the notify socket is closed");
+      if (!open) throw new InternalError("the notify socket is closed");
       const sent = c.sendto(fd, data, data.length, MSG_NOSIGNAL, address, address.length);
-      if (sent < 0) throw new Error(`sendto($NOTIFY_SOCKET) failed with errno ${errno(c)}`);
+      if (sent < 0) throw new InternalError(`sendto($NOTIFY_SOCKET) failed with errno ${errno(c)}`);
     },
     close() {
       if (open) c.close(fd);

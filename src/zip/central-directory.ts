@@ -173,7 +173,7 @@ function resolveZip64(name: string, view: DataView, extra: Uint8Array): Sizes {
 }
 
 /** The data of the first extra field with this id, if any. */
-export function findExtraField(extra: Uint8Array, id: number): Uint8Array | undefined {
+function findExtraField(extra: Uint8Array, id: number): Uint8Array | undefined {
   const view = viewOf(extra);
   for (let at = 0; at + 4 <= extra.length; ) {
     const length = view.getUint16(at + 2, true);

@@ -15,117 +15,117 @@ const utf8NameFlag = 0x800;
  * 400s naming the entry, or the sink's own error.
  */
 export class EntryRun implements Valve {
-  private readonly entry: ZipEntry;
-  private readonly sink: EntrySink;
-  private readonly label: string;
-  private readonly outcome = Promise.withResolvers<void>();
-  private file: UnzipFile | undefined;
-  private holds: Promise<void>[] = [];
-  private written = 0;
-  private crc = 0;
+  readonly #entry: ZipEntry;
+  readonly #sink: EntrySink;
+  readonly #label: string;
+  readonly #outcome = Promise.withResolvers<void>();
+  #file: UnzipFile | undefined;
+  #holds: Promise<void>[] = [];
+  #written = 0;
+  #crc = 0;
   /** Set once the outcome is decided; output arriving later is dropped, not written. */
-  private decided = false;
+  #decided = false;
 
   constructor(entry: ZipEntry, sink: EntrySink) {
-    this.entry = entry;
-    this.sink = sink;
-    this.label = entryLabel(entry.name);
+    this.#entry = entry;
+    this.#sink = sink;
+    this.#label = entryLabel(entry.name);
     // Failures are rethrown by settled() and finished(); this keeps early ones from being "unhandled".
-    this.outcome.promise.catch(() => {});
+    this.#outcome.promise.catch(() => {});
   }
 
   get full(): boolean {
-    return this.sink.full;
+    return this.#sink.full;
   }
 
   drained(): Promise<void> {
-    return this.sink.drained().catch((err: unknown) => {
+    return this.#sink.drained().catch((err: unknown) => {
       this.abort(err);
       throw err;
     });
   }
 
   hold(consumed: Promise<void>): void {
-    this.holds.push(consumed);
+    this.#holds.push(consumed);
   }
 
   /** fflate parsed the local header: it must match the central directory before data flows. */
   begin(file: UnzipFile, localFlags: number): void {
-    const mismatch = localMismatch(this.entry, file, localFlags);
+    const mismatch = localMismatch(this.#entry, file, localFlags);
     if (mismatch !== undefined) {
       throw badRequest(
-        `zip entry ${this.label} has a local header whose ${mismatch} differs from the central directory`,
+        `zip entry ${this.#label} has a local header whose ${mismatch} differs from the central directory`,
       );
     }
-    this.file = file;
-    file.ondata = (err, data, final) => this.take(err, data, final);
+    this.#file = file;
+    file.ondata = (err, data, final) => this.#take(err, data, final);
     file.start();
   }
 
   /** Waits until the decoder took what was pushed and the sink is not behind. */
   async settled(): Promise<void> {
-    const waits = this.holds;
-    this.holds = [];
-    if (this.sink.full) waits.push(this.drained());
+    const waits = this.#holds;
+    this.#holds = [];
+    if (this.#sink.full) waits.push(this.drained());
     // A failed entry may never release its holds, so its failure has to end the wait.
-    await Promise.race([Promise.all(waits), this.outcome.promise]);
+    await Promise.race([Promise.all(waits), this.#outcome.promise]);
   }
 
   /** Waits for the last byte to be checked and stored. */
   async finished(): Promise<void> {
-    if (this.file === undefined) {
-      throw badRequest(`zip entry ${this.label} has a local header that could not be parsed`);
+    if (this.#file === undefined) {
+      throw badRequest(`zip entry ${this.#label} has a local header that could not be parsed`);
     }
-    await this.outcome.promise;
-    await this.sink.drained();
+    await this.#outcome.promise;
+    await this.#sink.drained();
   }
 
   abort(err: unknown): void {
-    this.decided = true;
-    this.file?.terminate();
-    this.outcome.reject(err);
+    this.#decided = true;
+    this.#file?.terminate();
+    this.#outcome.reject(err);
   }
 
-  private take(err: FlateError | null, data: Uint8Array, final: boolean): void {
-    if (this.decided) return;
+  #take(err: FlateError | null, data: Uint8Array, final: boolean): void {
+    if (this.#decided) return;
     try {
-      if (err !== null) throw this.inflateFailure(err);
-      this.written += data.length;
-      if (this.written > this.entry.size) throw this.overflow();
+      if (err !== null) throw this.#inflateFailure(err);
+      this.#written += data.length;
+      if (this.#written > this.#entry.size) throw this.#overflow();
       if (data.length > 0) {
-        this.crc = Bun.hash.crc32(data, this.crc);
-        this.sink.write(data);
+        this.#crc = Bun.hash.crc32(data, this.#crc);
+        this.#sink.write(data);
       }
       if (final) {
-        this.verify();
-        this.decided = true;
-        this.outcome.resolve();
+        this.#verify();
+        this.#decided = true;
+        this.#outcome.resolve();
       }
     } catch (failure) {
       this.abort(failure);
     }
   }
 
-  private inflateFailure(err: FlateError): Error {
-    if (err instanceof InflateError && err.overflow) return this.overflow();
-    return badRequest(`zip entry ${this.label} is corrupt: ${err.message}`, err);
+  #inflateFailure(err: FlateError): Error {
+    if (err instanceof InflateError && err.overflow) return this.#overflow();
+    return badRequest(`zip entry ${this.#label} is corrupt: ${err.message}`, err);
   }
 
-  private overflow(): Error {
+  #overflow(): Error {
     return badRequest(
-      `zip entry ${this.label} inflates to more than the ${this.entry.size} bytes it declares`,
+      `zip entry ${this.#label} inflates to more than the ${this.#entry.size} bytes it declares`,
     );
   }
 
-  private verify(): void {
-    if (this.written < this.entry.size) {
+  #verify(): void {
+    if (this.#written < this.#entry.size) {
       throw badRequest(
-        `zip entry ${this.label} inflates to ${this.written} bytes, fewer than the ${this.entry.size} it declares`,
+        `zip entry ${this.#label} inflates to ${this.#written} bytes, fewer than the ${this.#entry.size} it declares`,
       );
     }
-    if (this.crc >>> 0 !== this.entry.crc32) {
+    if (this.#crc >>> 0 !== this.#entry.crc32) {
       throw badRequest(
-        `zip entry ${this.label} fails its CRC-32 check: it is corrupt or was altered`,
+        `zip entry ${this.#label} fails its CRC-32 check: it is corrupt or was altered`,
       );
     }
   }

@@ -13,10 +13,10 @@ export interface EntrySink {
 /** Collects an entry in memory; only for entries whose size was checked to be small. */
 export class MemorySink implements EntrySink {
   readonly full = false;
-  private readonly chunks: Uint8Array[] = [];
+  readonly #chunks: Uint8Array[] = [];
 
   write(chunk: Uint8Array): void {
-    this.chunks.push(chunk);
+    this.#chunks.push(chunk);
   }
 
   drained(): Promise<void> {
@@ -25,13 +25,7 @@ export class MemorySink implements EntrySink {
 
   /** Everything written, as one array. */
   bytes(): Uint8Array {
-    const total = this.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-    const joined = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of this.chunks) {
-      joined.set(chunk, at);
-      at += chunk.length;
-    }
-    return joined;
+    // The length cap is a required argument before the one that asks for a Uint8Array.
+    return Bun.concatArrayBuffers(this.#chunks, Number.POSITIVE_INFINITY, true);
   }
 }

@@ -27,11 +27,11 @@ const ignore = () => {};
  * under writeback pressure never stalls the server for long.
  */
 export class FileSink implements EntrySink {
-  private readonly path: string;
-  private readonly blocking: boolean;
-  private readonly opened: Promise<number>;
-  private queued = 0;
-  private tail: Promise<void>;
+  readonly #path: string;
+  readonly #blocking: boolean;
+  readonly #opened: Promise<number>;
+  #queued = 0;
+  #tail: Promise<void>;
 
   /**
    * Starts creating or truncating the file at `path`, and its missing parent folders
@@ -40,41 +40,41 @@ export class FileSink implements EntrySink {
    * finish().
    */
   constructor(path: string, mode: number, size: number) {
-    this.path = path;
-    this.blocking = size <= blockingWriteMax;
-    this.opened = openCreating(path);
+    this.#path = path;
+    this.#blocking = size <= blockingWriteMax;
+    this.#opened = openCreating(path);
     // An inode change in memory: cheaper than a thread hop. Done before the data, it is
     // off the critical path; a file refused later is removed by discard() anyway.
-    this.tail = this.opened.then((fd) => fchmodSync(fd, mode));
+    this.#tail = this.#opened.then((fd) => fchmodSync(fd, mode));
     // Failures reach the caller through drained() or finish(); this marks them as seen.
-    this.opened.catch(ignore);
-    this.tail.catch(ignore);
+    this.#opened.catch(ignore);
+    this.#tail.catch(ignore);
   }
 
   get full(): boolean {
-    return this.queued > highWaterMark;
+    return this.#queued > highWaterMark;
   }
 
   write(chunk: Uint8Array): void {
-    this.queued += chunk.length;
-    this.tail = this.tail.then(async () => {
-      const fd = await this.opened;
-      if (this.blocking) writeAllBlocking(fd, chunk);
+    this.#queued += chunk.length;
+    this.#tail = this.#tail.then(async () => {
+      const fd = await this.#opened;
+      if (this.#blocking) writeAllBlocking(fd, chunk);
       else await writeAll(fd, chunk);
-      this.queued -= chunk.length;
+      this.#queued -= chunk.length;
     });
-    this.tail.catch(ignore);
+    this.#tail.catch(ignore);
   }
 
   drained(): Promise<void> {
-    return this.tail;
+    return this.#tail;
   }
 
   /** Waits for every queued chunk, then closes the file. */
   async finish(): Promise<void> {
-    await this.tail;
-    const fd = await this.opened;
-    if (this.blocking) closeSync(fd);
+    await this.#tail;
+    const fd = await this.#opened;
+    if (this.#blocking) closeSync(fd);
     else await closeFile(fd);
   }
 
@@ -84,11 +84,11 @@ export class FileSink implements EntrySink {
    * discard the file, and a file left behind sits in the caller's staging folder.
    */
   async discard(): Promise<void> {
-    await this.tail.catch(ignore);
-    const fd = await this.opened.catch(ignore);
+    await this.#tail.catch(ignore);
+    const fd = await this.#opened.catch(ignore);
     if (fd === undefined) return;
     await closeFile(fd).catch(ignore);
-    await rm(this.path, { force: true }).catch(ignore);
+    await rm(this.#path, { force: true }).catch(ignore);
   }
 }
 

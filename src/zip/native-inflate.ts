@@ -46,32 +46,32 @@ export function streamingInflate(valve: Valve): UnzipDecoderConstructor {
   return class StreamingInflate implements UnzipDecoder {
     static readonly compression = 8;
     ondata: DataHandler = () => {};
-    private readonly zlib = createInflateRaw({ chunkSize: outputChunkSize });
+    readonly #zlib = createInflateRaw({ chunkSize: outputChunkSize });
 
     constructor() {
-      this.zlib.on("data", (chunk: Uint8Array) => this.emit(chunk));
-      this.zlib.on("end", () => this.ondata(null, empty, true));
-      this.zlib.on("error", (err: Error) => {
+      this.#zlib.on("data", (chunk: Uint8Array) => this.#emit(chunk));
+      this.#zlib.on("end", () => this.ondata(null, empty, true));
+      this.#zlib.on("error", (err: Error) => {
         this.ondata(new InflateError(err.message, false, err), empty, true);
       });
     }
 
     push(chunk: Uint8Array, final: boolean): void {
-      valve.hold(new Promise((resolve) => this.zlib.write(chunk, () => resolve())));
-      if (final) this.zlib.end();
+      valve.hold(new Promise((resolve) => this.#zlib.write(chunk, () => resolve())));
+      if (final) this.#zlib.end();
     }
 
     terminate(): void {
-      this.zlib.destroy();
+      this.#zlib.destroy();
     }
 
-    private emit(chunk: Uint8Array): void {
+    #emit(chunk: Uint8Array): void {
       this.ondata(null, chunk, false);
-      if (!valve.full || this.zlib.isPaused()) return;
-      this.zlib.pause();
+      if (!valve.full || this.#zlib.isPaused()) return;
+      this.#zlib.pause();
       valve.drained().then(
-        () => this.zlib.resume(),
-        () => this.zlib.destroy(),
+        () => this.#zlib.resume(),
+        () => this.#zlib.destroy(),
       );
     }
   };
@@ -86,15 +86,18 @@ export function oneShotInflate(declaredSize: number): UnzipDecoderConstructor {
   return class OneShotInflate implements UnzipDecoder {
     static readonly compression = 8;
     ondata: DataHandler = () => {};
-    private readonly chunks: Uint8Array[] = [];
+    readonly #chunks: Uint8Array[] = [];
 
     push(chunk: Uint8Array, final: boolean): void {
       // Keeping views is safe: every read of the zip allocates a buffer of its own.
-      if (chunk.length > 0) this.chunks.push(chunk);
+      if (chunk.length > 0) this.#chunks.push(chunk);
       if (!final) return;
       let output: Uint8Array;
       try {
-        const input = this.chunks.length === 1 ? (this.chunks[0] ?? empty) : concat(this.chunks);
+        const input =
+          this.#chunks.length === 1
+            ? (this.#chunks[0] ?? empty)
+            : Bun.concatArrayBuffers(this.#chunks, Number.POSITIVE_INFINITY, true);
         // One output buffer of exactly the declared size plus one byte: node:zlib then neither
         // grows nor joins buffers (twice as fast), and a byte more than declared is an error.
         // It wants positive numbers; the caller still counts, so a declared 0 is enforced too.
@@ -115,15 +118,4 @@ function toInflateError(err: unknown): InflateError {
   if (!(err instanceof Error)) return new InflateError(String(err), false, err);
   const overflow = "code" in err && err.code === "ERR_BUFFER_TOO_LARGE";
   return new InflateError(err.message, overflow, err);
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-  const joined = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, at);
-    at += chunk.length;
-  }
-  return joined;
 }

@@ -34,16 +34,16 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  */
 export class ZipArchive {
   readonly entries: readonly ZipEntry[];
-  private readonly handle: FileHandle;
-  private readonly read: ReadAt;
-  private readonly known: ReadonlySet<ZipEntry>;
-  private closed = false;
+  readonly #handle: FileHandle;
+  readonly #read: ReadAt;
+  readonly #known: ReadonlySet<ZipEntry>;
+  #closed = false;
 
   private constructor(handle: FileHandle, read: ReadAt, entries: readonly ZipEntry[]) {
-    this.handle = handle;
-    this.read = read;
+    this.#handle = handle;
+    this.#read = read;
     this.entries = entries;
-    this.known = new Set(entries);
+    this.#known = new Set(entries);
   }
 
   /**
@@ -75,13 +75,13 @@ export class ZipArchive {
    * the file system's error when writing fails (ELOOP if `destPath` is a symlink).
    */
   async extractTo(entry: ZipEntry, destPath: string): Promise<void> {
-    this.checkOwn(entry);
+    this.#checkOwn(entry);
     if (entry.isDirectory) {
       await mkdir(destPath, { recursive: true, mode: folderMode });
       return;
     }
-    const start = await readEntryStart(this.read, entry);
-    await this.fill(entry, start, sinkFor(entry, destPath));
+    const start = await readEntryStart(this.#read, entry);
+    await this.#fill(entry, start, sinkFor(entry, destPath));
   }
 
   /**
@@ -99,14 +99,14 @@ export class ZipArchive {
     const sinks = new Map<ZipEntry, FileSink>();
     try {
       for (const [index, entry] of files.entries()) {
-        const start = await readEntryStart(this.read, entry);
+        const start = await readEntryStart(this.#read, entry);
         for (const next of files.slice(index, index + 1 + createAhead)) {
           if (!sinks.has(next)) sinks.set(next, sinkFor(next, join(root, next.name)));
         }
         const sink = sinks.get(entry);
         if (sink === undefined) throw internal(`zip entry ${entry.name} lost its file`);
         sinks.delete(entry);
-        await this.fill(entry, start, sink);
+        await this.#fill(entry, start, sink);
       }
     } finally {
       await Promise.all([...sinks.values()].map((sink) => sink.discard()));
@@ -114,9 +114,9 @@ export class ZipArchive {
   }
 
   /** Pumps an entry into its file and closes it, or removes the file if that fails. */
-  private async fill(entry: ZipEntry, start: LocalRecord, sink: FileSink): Promise<void> {
+  async #fill(entry: ZipEntry, start: LocalRecord, sink: FileSink): Promise<void> {
     try {
-      await pumpEntry(this.read, entry, start, sink);
+      await pumpEntry(this.#read, entry, start, sink);
       await sink.finish();
     } catch (err) {
       await sink.discard();
@@ -130,7 +130,7 @@ export class ZipArchive {
    * or fails the same checks as extractTo().
    */
   async readText(entry: ZipEntry, maxBytes: number): Promise<string> {
-    this.checkOwn(entry);
+    this.#checkOwn(entry);
     const label = entryLabel(entry.name);
     if (entry.isDirectory) throw badRequest(`zip entry ${label} is a folder, not a file`);
     if (entry.size > maxBytes) {
@@ -139,7 +139,7 @@ export class ZipArchive {
       );
     }
     const sink = new MemorySink();
-    await pumpEntry(this.read, entry, await readEntryStart(this.read, entry), sink);
+    await pumpEntry(this.#read, entry, await readEntryStart(this.#read, entry), sink);
     try {
       return utf8.decode(sink.bytes());
     } catch (err) {
@@ -149,18 +149,18 @@ export class ZipArchive {
 
   /** Closes the zip file; later calls do nothing. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.handle.close();
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#handle.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
 
-  private checkOwn(entry: ZipEntry): void {
+  #checkOwn(entry: ZipEntry): void {
     // Entries are plain objects; one from another archive would read the wrong bytes here.
-    if (!this.known.has(entry)) throw internal(`zip entry ${entry.name} is not from this archive`);
+    if (!this.#known.has(entry)) throw internal(`zip entry ${entry.name} is not from this archive`);
   }
 }
 
