@@ -4,6 +4,7 @@ import { AppError, badRequest, describeError, ErrorCode, internal } from "./erro
 import { type AccessControlDeps, accessControl } from "./http/access-control.ts";
 import { nativeRoutes } from "./http/native-routes.ts";
 import { portableRoutes } from "./http/portable-routes.ts";
+import { RouteChanges } from "./http/route-changes.ts";
 import { serverRoutes } from "./http/server-routes.ts";
 import { udfRoutes } from "./http/udf-routes.ts";
 import { uploadRoutes } from "./http/upload-routes.ts";
@@ -15,13 +16,14 @@ export interface AppDeps {
   startedAt: number;
   requestStop: (code: number) => void;
   /** The gate, body caps and audit log, used before every route (the OpenAPI one included). */
-  access: AccessControlDeps;
+  access: Omit<AccessControlDeps, "changes">;
 }
 
 /** Builds the whole REST API. */
 export function createApp(deps: AppDeps) {
   const log = deps.ctx.logger.child({ module: "http" });
   const described: OpenApiSource = {};
+  const changes = new RouteChanges();
   const app = new Elysia()
     .onError(({ error, code, request }) => {
       const answer = toAppError(error, code, request);
@@ -35,7 +37,7 @@ export function createApp(deps: AppDeps) {
         headers: { "x-plugd-error-id": id },
       });
     })
-    .use(accessControl(deps.access))
+    .use(accessControl({ ...deps.access, changes }))
     // The JSON description only: @elysia/openapi's UI pages load their scripts from a CDN, which
     // a gateway often cannot reach.
     .get("/openapi/json", () => openApiDescription(described, deps.version), {
@@ -46,6 +48,7 @@ export function createApp(deps: AppDeps) {
     .use(portableRoutes(deps.ctx))
     .use(udfRoutes(deps.ctx))
     .use(uploadRoutes(deps.ctx));
+  changes.load(app.routes);
   described.app = app;
   return app;
 }

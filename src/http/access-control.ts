@@ -3,14 +3,16 @@ import { Elysia, ElysiaCustomStatusResponse } from "elysia";
 import type { AuditLog } from "../auth/audit-log.ts";
 import type { Gate } from "../auth/gate.ts";
 import type { Store } from "../store/store.ts";
-import { type AuditTarget, auditTarget, isChange, storedSha256 } from "./audit-target.ts";
 import { type BodyLimits, parseBody } from "./body-limit.ts";
+import { isChange, type RouteChanges, storedSha256 } from "./route-changes.ts";
 
 export interface AccessControlDeps {
   readonly gate: Gate;
   readonly limits: BodyLimits;
   readonly audit: AuditLog;
   readonly store: Store;
+  /** What each change route declares it changes (filled once every route is added). */
+  readonly changes: RouteChanges;
 }
 
 /** What the first hook learns of a request, for the audit line written by the last. */
@@ -20,7 +22,7 @@ interface Admitted {
   readonly client: string | undefined;
   readonly identity: string;
   /** Set for change requests only; a DELETE's sha256 is read before the row goes. */
-  readonly change: { readonly shaBefore: string | null } | undefined;
+  readonly change: { shaBefore: string | null } | undefined;
 }
 
 /**
@@ -41,15 +43,21 @@ export function accessControl(deps: AccessControlDeps) {
         authorization: request.headers.get("authorization"),
         address: client,
       });
-      const change = isChange(request.method) ? { shaBefore: shaBefore(request, deps) } : undefined;
+      const change = isChange(request.method) ? { shaBefore: null } : undefined;
       admitted.set(request, { time, started, client, identity, change });
     })
     .onParse({ as: "global" }, ({ request }) => parseBody(request, deps.limits))
-    .mapResponse({ as: "global" }, async ({ request, response, set, body }) => {
+    .onTransform({ as: "global" }, ({ request, route, params }) => {
+      const change = admitted.get(request)?.change;
+      if (!change || request.method !== "DELETE") return;
+      const target = deps.changes.targetOf(request.method, route, params, undefined);
+      change.shaBefore = storedSha256(deps.store, target);
+    })
+    .mapResponse({ as: "global" }, async ({ request, response, set, body, route, params }) => {
       const state = admitted.get(request);
       if (!state?.change) return;
       const path = new URL(request.url).pathname;
-      const target = auditTarget(path, body);
+      const target = deps.changes.targetOf(request.method, route, params, body);
       const status = statusOf(response, set.status);
       await deps.audit.write({
         time: state.time,
@@ -57,27 +65,18 @@ export function accessControl(deps: AccessControlDeps) {
         identity: state.identity,
         method: request.method,
         path,
-        plugin: target.name ?? null,
-        sha256: status < 300 ? shaAfter(request.method, target, state.change, deps) : null,
+        plugin: target?.name ?? null,
+        // A delete reports what it removed; the others what is in place after them.
+        sha256:
+          status >= 300
+            ? null
+            : request.method === "DELETE"
+              ? state.change.shaBefore
+              : storedSha256(deps.store, target),
         status,
         durationMs: Math.round((performance.now() - state.started) * 10) / 10,
       });
     });
-}
-
-function shaBefore(request: Request, deps: AccessControlDeps): string | null {
-  if (request.method !== "DELETE") return null;
-  return storedSha256(deps.store, auditTarget(new URL(request.url).pathname, undefined));
-}
-
-/** A delete reports what it removed; the others what is in place after them. */
-function shaAfter(
-  method: string,
-  target: AuditTarget,
-  change: { shaBefore: string | null },
-  deps: AccessControlDeps,
-): string | null {
-  return method === "DELETE" ? change.shaBefore : storedSha256(deps.store, target);
 }
 
 /** The status the answer will carry: handlers return values, status() results or Responses. */

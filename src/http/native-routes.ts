@@ -9,6 +9,7 @@ import { listPlugins } from "../services/plugin-queries.ts";
 import type { NativeType } from "../store/plugins-repo.ts";
 import { inContext } from "./in-context.ts";
 import { jsonList } from "./json-list.ts";
+import { changes } from "./route-changes.ts";
 import { DeleteQuery, FunctionListSchema, InstallBodySchema, NameParams } from "./schemas.ts";
 
 export interface NativeRouteDeps {
@@ -30,7 +31,11 @@ export function nativeRoutes(deps: NativeRouteDeps) {
           await registerFunctions(deps.ctx, params.name, body.functions);
           return `function plugin ${params.name} function list is registered`;
         }),
-      { params: NameParams, body: FunctionListSchema, detail: { tags: ["functions"] } },
+      {
+        params: NameParams,
+        body: FunctionListSchema,
+        detail: { tags: ["functions"], ...changes("functions", "param") },
+      },
     );
 }
 
@@ -40,6 +45,7 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
   // A plain string keeps Elysia from typing each route path as a union of three.
   const base: string = `/plugins/${type}`;
   const detail = { tags: [type] };
+  const named = changes(type, "param");
   return new Elysia({ name: `native-${type}` })
     .get(
       `${base}/prebuild`,
@@ -57,7 +63,7 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
           await createPlugin(ctx, kind, body);
           return status(201, `${type} plugin ${body.name} is created`);
         }),
-      { body: InstallBodySchema, detail },
+      { body: InstallBodySchema, detail: { ...detail, ...changes(type, "body") } },
     )
     .get(
       `${base}/:name`,
@@ -74,7 +80,7 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
           await updatePlugin(ctx, kind, params.name, body);
           return `plugin ${params.name} is updated and the server must restart for the change to take effect.`;
         }),
-      { params: NameParams, body: InstallBodySchema, detail },
+      { params: NameParams, body: InstallBodySchema, detail: { ...detail, ...named } },
     )
     .delete(
       `${base}/:name`,
@@ -88,7 +94,7 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
             ? `${done} and the server will be stopped`
             : `${done} and the server must restart for the change to take effect.`;
         }),
-      { params: NameParams, query: DeleteQuery, detail },
+      { params: NameParams, query: DeleteQuery, detail: { ...detail, ...named } },
     );
 }
 

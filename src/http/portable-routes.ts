@@ -3,10 +3,11 @@ import { Elysia, t } from "elysia";
 import type { InstallContext } from "../install/context.ts";
 import { createPlugin, deletePlugin, updatePlugin } from "../install/install-flow.ts";
 import { portableKind } from "../install/portable-kind.ts";
-import { describePortable, listPlugins } from "../services/plugin-queries.ts";
+import { describePortable, listPlugins, portableOutput } from "../services/plugin-queries.ts";
 import { inContext } from "./in-context.ts";
 import { jsonList } from "./json-list.ts";
 import { logsResponse } from "./plugin-logs.ts";
+import { changes } from "./route-changes.ts";
 import { InstallBodySchema, NameParams } from "./schemas.ts";
 import { symbolRoutes } from "./symbol-routes.ts";
 
@@ -21,6 +22,7 @@ const LogsQuery = t.Object({
 export function portableRoutes(ctx: InstallContext) {
   const detail = { tags: ["portables"] };
   const base = "/plugins/portables";
+  const named = changes("portables", "param");
   return new Elysia({ name: "portables" })
     .use(symbolRoutes(ctx))
     .get(base, () => jsonList(listPlugins(ctx, "portables")), { detail })
@@ -31,7 +33,7 @@ export function portableRoutes(ctx: InstallContext) {
           await createPlugin(ctx, portableKind, body);
           return status(201, `portable plugin ${body.name} is created`);
         }),
-      { body: InstallBodySchema, detail },
+      { body: InstallBodySchema, detail: { ...detail, ...changes("portables", "body") } },
     )
     .get(
       `${base}/:name`,
@@ -55,10 +57,9 @@ export function portableRoutes(ctx: InstallContext) {
       `${base}/:name/logs`,
       ({ params, query }) =>
         inContext(`logs of portable plugin ${params.name}`, () => {
-          describePortable(ctx, params.name);
-          const plugin = ctx.portables.get(params.name);
-          if (!plugin) return new Response("", { headers: { "content-type": "text/plain" } });
-          return logsResponse(plugin.output, query.lines ?? 100, query.follow === "1");
+          const output = portableOutput(ctx, params.name);
+          if (!output) return new Response("", { headers: { "content-type": "text/plain" } });
+          return logsResponse(output, query.lines ?? 100, query.follow === "1");
         }),
       { params: NameParams, query: LogsQuery, detail },
     )
@@ -69,7 +70,7 @@ export function portableRoutes(ctx: InstallContext) {
           await updatePlugin(ctx, portableKind, params.name, body);
           return `portable plugin ${params.name} is updated`;
         }),
-      { params: NameParams, body: InstallBodySchema, detail },
+      { params: NameParams, body: InstallBodySchema, detail: { ...detail, ...named } },
     )
     .delete(
       `${base}/:name`,
@@ -78,6 +79,6 @@ export function portableRoutes(ctx: InstallContext) {
           await deletePlugin(ctx, portableKind, params.name);
           return `portable plugin ${params.name} is deleted`;
         }),
-      { params: NameParams, detail },
+      { params: NameParams, detail: { ...detail, ...named } },
     );
 }

@@ -4,6 +4,7 @@ import type { InstallContext } from "../install/context.ts";
 import type { SymbolControl } from "../portable/commands.ts";
 import { runningPortable } from "../services/plugin-queries.ts";
 import { inContext } from "./in-context.ts";
+import { changes } from "./route-changes.ts";
 import { NameParams } from "./schemas.ts";
 
 const ControlBody = t.Object({
@@ -23,7 +24,7 @@ const CallBody = t.Object({
 
 /** /plugins/portables/{name}/symbols/{start,stop} and /functions/{fn}/call. */
 export function symbolRoutes(ctx: InstallContext) {
-  const detail = { tags: ["portables"] };
+  const detail = { tags: ["portables"], ...changes("portables", "param") };
   return new Elysia({ name: "portable-symbols" })
     .use(controlRoute(ctx, "start"))
     .use(controlRoute(ctx, "stop"))
@@ -49,6 +50,10 @@ function controlRoute(ctx: InstallContext, action: "start" | "stop") {
         await (action === "start" ? plugin.startSymbol(control) : plugin.stopSymbol(control));
         return `${body.pluginType} ${body.symbolName} of portable plugin ${params.name} is ${done}`;
       }),
-    { params: NameParams, body: ControlBody, detail: { tags: ["portables"] } },
+    {
+      params: NameParams,
+      body: ControlBody,
+      detail: { tags: ["portables"], ...changes("portables", "param") },
+    },
   );
 }

@@ -4,6 +4,7 @@ import { badRequest } from "../errors.ts";
 import type { InstallContext } from "../install/context.ts";
 import { deleteUpload, listUploads, saveUpload, type UploadSource } from "../install/uploads.ts";
 import { inContext } from "./in-context.ts";
+import { changes } from "./route-changes.ts";
 
 const UploadBody = t.Union([
   t.Object({
@@ -26,7 +27,7 @@ export function uploadRoutes(ctx: InstallContext) {
           const path = await saveUpload(ctx, name, source);
           return status(201, path);
         }),
-      { body: UploadBody, detail },
+      { body: UploadBody, detail: { ...detail, ...changes("uploads", "body") } },
     )
     .get("/config/uploads", () => listUploads(ctx), { detail })
     .delete(
@@ -36,7 +37,10 @@ export function uploadRoutes(ctx: InstallContext) {
           deleteUpload(ctx, params.name);
           return `upload ${params.name} is deleted`;
         }),
-      { params: t.Object({ name: t.String() }), detail },
+      {
+        params: t.Object({ name: t.String() }),
+        detail: { ...detail, ...changes("uploads", "param") },
+      },
     );
 }
 

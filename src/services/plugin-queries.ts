@@ -4,6 +4,7 @@ import type { InstallContext } from "../install/context.ts";
 import { checkName } from "../install/names.ts";
 import type { PortablePlugin } from "../portable/portable-plugin.ts";
 import type { PluginKind, PluginRecord } from "../store/plugins-repo.ts";
+import type { OutputBuffer } from "../supervisor/output-buffer.ts";
 
 /** The sorted names of the installed plugins of `kind` (the store's frozen, cached list). */
 export function listPlugins(ctx: InstallContext, kind: PluginKind): readonly string[] {
@@ -31,6 +32,15 @@ export function runningPortable(ctx: InstallContext, name: string): PortablePlug
     throw badRequest(`portable plugin ${name} is not running`);
   }
   throw notFound(`portable plugin ${name} is not found`);
+}
+
+/**
+ * The last output lines of portable plugin `name`, or undefined when it has not run since
+ * plugd started. @throws AppError 404 when it is not installed.
+ */
+export function portableOutput(ctx: InstallContext, name: string): OutputBuffer | undefined {
+  describePortable(ctx, name);
+  return ctx.portables.get(name)?.output;
 }
 
 /** Every registered function name, of every plugin. */
