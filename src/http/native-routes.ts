@@ -1,5 +1,5 @@
 // Routes of native plugins: /plugins/{sources,sinks,functions}, prebuild lists, registration.
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import type { InstallContext } from "../install/context.ts";
 import { createPlugin, deletePlugin, updatePlugin } from "../install/install-flow.ts";
 import { describeNative, registerFunctions } from "../install/native-admin.ts";
@@ -10,7 +10,16 @@ import type { NativeType } from "../store/plugins-repo.ts";
 import { inContext } from "./in-context.ts";
 import { jsonList } from "./json-list.ts";
 import { changes } from "./route-changes.ts";
-import { DeleteQuery, FunctionListSchema, InstallBodySchema, NameParams } from "./schemas.ts";
+import {
+  answers,
+  DeleteQuery,
+  FunctionListSchema,
+  InstallBodySchema,
+  NameList,
+  NameParams,
+  NativeDescription,
+  Sentence,
+} from "./schemas.ts";
 
 export interface NativeRouteDeps {
   ctx: InstallContext;
@@ -34,6 +43,7 @@ export function nativeRoutes(deps: NativeRouteDeps) {
       {
         params: NameParams,
         body: FunctionListSchema,
+        response: answers({ 200: Sentence }),
         detail: { tags: ["functions"], ...changes("functions", "param") },
       },
     );
@@ -53,9 +63,12 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
         inContext(`list prebuilt ${type} plugins`, () =>
           prebuildList(type, prebuildSettings(ctx), currentPlatform()),
         ),
-      { detail },
+      { detail, response: answers({ 200: t.Record(t.String(), t.String()) }) },
     )
-    .get(base, () => jsonList(listPlugins(ctx, type)), { detail })
+    .get(base, () => jsonList(listPlugins(ctx, type)), {
+      detail,
+      response: answers({ 200: NameList }),
+    })
     .post(
       base,
       ({ body, status }) =>
@@ -63,7 +76,11 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
           await createPlugin(ctx, kind, body);
           return status(201, `${type} plugin ${body.name} is created`);
         }),
-      { body: InstallBodySchema, detail: { ...detail, ...changes(type, "body") } },
+      {
+        body: InstallBodySchema,
+        detail: { ...detail, ...changes(type, "body") },
+        response: answers({ 201: Sentence }),
+      },
     )
     .get(
       `${base}/:name`,
@@ -71,7 +88,7 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
         inContext(`describe ${type} plugin ${params.name}`, () =>
           describeNative(ctx, type, params.name),
         ),
-      { params: NameParams, detail },
+      { params: NameParams, detail, response: answers({ 200: NativeDescription }) },
     )
     .put(
       `${base}/:name`,
@@ -80,7 +97,12 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
           await updatePlugin(ctx, kind, params.name, body);
           return `plugin ${params.name} is updated and the server must restart for the change to take effect.`;
         }),
-      { params: NameParams, body: InstallBodySchema, detail: { ...detail, ...named } },
+      {
+        params: NameParams,
+        body: InstallBodySchema,
+        detail: { ...detail, ...named },
+        response: answers({ 200: Sentence }),
+      },
     )
     .delete(
       `${base}/:name`,
@@ -94,7 +116,12 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
             ? `${done} and the server will be stopped`
             : `${done} and the server must restart for the change to take effect.`;
         }),
-      { params: NameParams, query: DeleteQuery, detail: { ...detail, ...named } },
+      {
+        params: NameParams,
+        query: DeleteQuery,
+        detail: { ...detail, ...named },
+        response: answers({ 200: Sentence }),
+      },
     );
 }
 

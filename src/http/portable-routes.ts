@@ -8,7 +8,15 @@ import { inContext } from "./in-context.ts";
 import { jsonList } from "./json-list.ts";
 import { logsResponse } from "./plugin-logs.ts";
 import { changes } from "./route-changes.ts";
-import { InstallBodySchema, NameParams } from "./schemas.ts";
+import {
+  answers,
+  InstallBodySchema,
+  NameList,
+  NameParams,
+  PortableDescription,
+  PortableStatusBody,
+  Sentence,
+} from "./schemas.ts";
 import { symbolRoutes } from "./symbol-routes.ts";
 
 const LogsQuery = t.Object({
@@ -25,7 +33,10 @@ export function portableRoutes(ctx: InstallContext) {
   const named = changes("portables", "param");
   return new Elysia({ name: "portables" })
     .use(symbolRoutes(ctx))
-    .get(base, () => jsonList(listPlugins(ctx, "portables")), { detail })
+    .get(base, () => jsonList(listPlugins(ctx, "portables")), {
+      detail,
+      response: answers({ 200: NameList }),
+    })
     .post(
       base,
       ({ body, status }) =>
@@ -33,7 +44,11 @@ export function portableRoutes(ctx: InstallContext) {
           await createPlugin(ctx, portableKind, body);
           return status(201, `portable plugin ${body.name} is created`);
         }),
-      { body: InstallBodySchema, detail: { ...detail, ...changes("portables", "body") } },
+      {
+        body: InstallBodySchema,
+        detail: { ...detail, ...changes("portables", "body") },
+        response: answers({ 201: Sentence }),
+      },
     )
     .get(
       `${base}/:name`,
@@ -42,7 +57,7 @@ export function portableRoutes(ctx: InstallContext) {
           const { manifest, status } = describePortable(ctx, params.name);
           return { ...manifest, name: params.name, ...status };
         }),
-      { params: NameParams, detail },
+      { params: NameParams, detail, response: answers({ 200: PortableDescription }) },
     )
     .get(
       `${base}/:name/status`,
@@ -51,7 +66,7 @@ export function portableRoutes(ctx: InstallContext) {
           `status of portable plugin ${params.name}`,
           () => describePortable(ctx, params.name).status,
         ),
-      { params: NameParams, detail },
+      { params: NameParams, detail, response: answers({ 200: PortableStatusBody }) },
     )
     .get(
       `${base}/:name/logs`,
@@ -61,7 +76,12 @@ export function portableRoutes(ctx: InstallContext) {
           if (!output) return new Response("", { headers: { "content-type": "text/plain" } });
           return logsResponse(output, query.lines ?? 100, query.follow === "1");
         }),
-      { params: NameParams, query: LogsQuery, detail },
+      {
+        params: NameParams,
+        query: LogsQuery,
+        detail,
+        response: answers({ 200: t.String({ description: "text/plain output lines" }) }),
+      },
     )
     .put(
       `${base}/:name`,
@@ -70,7 +90,12 @@ export function portableRoutes(ctx: InstallContext) {
           await updatePlugin(ctx, portableKind, params.name, body);
           return `portable plugin ${params.name} is updated`;
         }),
-      { params: NameParams, body: InstallBodySchema, detail: { ...detail, ...named } },
+      {
+        params: NameParams,
+        body: InstallBodySchema,
+        detail: { ...detail, ...named },
+        response: answers({ 200: Sentence }),
+      },
     )
     .delete(
       `${base}/:name`,
@@ -79,6 +104,6 @@ export function portableRoutes(ctx: InstallContext) {
           await deletePlugin(ctx, portableKind, params.name);
           return `portable plugin ${params.name} is deleted`;
         }),
-      { params: NameParams, detail: { ...detail, ...named } },
+      { params: NameParams, detail: { ...detail, ...named }, response: answers({ 200: Sentence }) },
     );
 }

@@ -1,5 +1,5 @@
 // TypeBox models of the request bodies and parameters, shared by the route modules.
-import { t } from "elysia";
+import { type TSchema, t } from "elysia";
 
 export const NameParams = t.Object({ name: t.String({ description: "plugin name" }) });
 
@@ -23,3 +23,63 @@ export const DeleteQuery = t.Object({
 });
 
 export const ErrorBody = t.Object({ error: t.Number(), message: t.String() });
+
+/** The answers every route may give besides its own: eKuiper's error body. */
+const errorAnswers = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  413: ErrorBody,
+  500: ErrorBody,
+};
+
+/** A route's `response` config: its own answers plus the error answers. */
+export function answers<Own extends Record<number, TSchema>>(own: Own): Own & typeof errorAnswers {
+  return { ...errorAnswers, ...own };
+}
+
+/** A plain-text sentence such as "sources plugin random is created". */
+export const Sentence = t.String({ description: "what was done, in a sentence" });
+
+export const NameList = t.Array(t.String());
+
+export const NativeDescription = t.Object({
+  name: t.String(),
+  version: t.String(),
+  functions: t.Optional(t.Array(t.String())),
+});
+
+export const PortableStatusBody = t.Object({
+  refCount: t.Record(t.String(), t.Number(), { description: "symbols started, per rule id" }),
+  status: t.Union([
+    t.Literal("initializing"),
+    t.Literal("running"),
+    t.Literal("error"),
+    t.Literal("stop"),
+  ]),
+  errMsg: t.String(),
+  pid: t.Number(),
+  restarts: t.Number(),
+  startedAt: t.Union([t.String(), t.Null()]),
+});
+
+export const PortableDescription = t.Composite([
+  t.Object({
+    name: t.String(),
+    version: t.String(),
+    language: t.String(),
+    executable: t.String(),
+    sources: t.Array(t.String()),
+    sinks: t.Array(t.String()),
+    functions: t.Array(t.String()),
+    virtualEnvType: t.Optional(t.String()),
+    env: t.Optional(t.String()),
+  }),
+  PortableStatusBody,
+]);
+
+export const FunctionOwner = t.Object({ name: t.String(), plugin: t.String() });
+
+export const FuncReplyBody = t.Object({ state: t.Boolean(), result: t.Unknown() });

@@ -1,6 +1,7 @@
 // Server routes: /ping and / (version, os, arch, uptime).
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import { serverArchitecture } from "../install/elf.ts";
+import { answers } from "./schemas.ts";
 
 export interface ServerInfo {
   version: string;
@@ -17,7 +18,7 @@ export function serverRoutes(info: ServerInfo) {
         set.status = 200;
         return "";
       },
-      { detail },
+      { detail, response: answers({ 200: t.String() }) },
     )
     .get(
       "/",
@@ -27,6 +28,16 @@ export function serverRoutes(info: ServerInfo) {
         arch: serverArchitecture(),
         upTimeSeconds: Math.floor((Date.now() - info.startedAt) / 1000),
       }),
-      { detail },
+      {
+        detail,
+        response: answers({
+          200: t.Object({
+            version: t.String(),
+            os: t.String(),
+            arch: t.String(),
+            upTimeSeconds: t.Integer({ minimum: 0 }),
+          }),
+        }),
+      },
     );
 }

@@ -5,7 +5,7 @@ import type { SymbolControl } from "../portable/commands.ts";
 import { runningPortable } from "../services/plugin-queries.ts";
 import { inContext } from "./in-context.ts";
 import { changes } from "./route-changes.ts";
-import { NameParams } from "./schemas.ts";
+import { answers, FuncReplyBody, NameParams, Sentence } from "./schemas.ts";
 
 const ControlBody = t.Object({
   symbolName: t.String(),
@@ -34,7 +34,12 @@ export function symbolRoutes(ctx: InstallContext) {
         inContext(`call ${body.func} of function ${params.fn}`, () =>
           runningPortable(ctx, params.name).callFunction(params.fn, body.func, body.arg),
         ),
-      { params: t.Object({ name: t.String(), fn: t.String() }), body: CallBody, detail },
+      {
+        params: t.Object({ name: t.String(), fn: t.String() }),
+        body: CallBody,
+        detail,
+        response: answers({ 200: FuncReplyBody }),
+      },
     );
 }
 
@@ -53,6 +58,7 @@ function controlRoute(ctx: InstallContext, action: "start" | "stop") {
     {
       params: NameParams,
       body: ControlBody,
+      response: answers({ 200: Sentence }),
       detail: { tags: ["portables"], ...changes("portables", "param") },
     },
   );

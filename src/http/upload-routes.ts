@@ -5,6 +5,7 @@ import type { InstallContext } from "../install/context.ts";
 import { deleteUpload, listUploads, saveUpload, type UploadSource } from "../install/uploads.ts";
 import { inContext } from "./in-context.ts";
 import { changes } from "./route-changes.ts";
+import { answers, NameList, Sentence } from "./schemas.ts";
 
 const UploadBody = t.Union([
   t.Object({
@@ -27,9 +28,16 @@ export function uploadRoutes(ctx: InstallContext) {
           const path = await saveUpload(ctx, name, source);
           return status(201, path);
         }),
-      { body: UploadBody, detail: { ...detail, ...changes("uploads", "body") } },
+      {
+        body: UploadBody,
+        detail: { ...detail, ...changes("uploads", "body") },
+        response: answers({ 201: t.String({ description: "the stored file's path" }) }),
+      },
     )
-    .get("/config/uploads", () => listUploads(ctx), { detail })
+    .get("/config/uploads", () => listUploads(ctx), {
+      detail,
+      response: answers({ 200: NameList }),
+    })
     .delete(
       "/config/uploads/:name",
       ({ params }) =>
@@ -40,6 +48,7 @@ export function uploadRoutes(ctx: InstallContext) {
       {
         params: t.Object({ name: t.String() }),
         detail: { ...detail, ...changes("uploads", "param") },
+        response: answers({ 200: Sentence }),
       },
     );
 }

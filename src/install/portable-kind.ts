@@ -2,7 +2,7 @@
 import { chmodSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { badRequest, describeError } from "../errors.ts";
-import { parseManifest } from "../portable/manifest.ts";
+import { parseManifest, storedManifest } from "../portable/manifest.ts";
 import type { PluginRecord } from "../store/plugins-repo.ts";
 import type { ZipArchive } from "../zip/zip-archive.ts";
 import type { InstallContext } from "./context.ts";
@@ -64,8 +64,9 @@ async function plan(zip: ZipArchive, request: InstallRequest, _home: string): Pr
 
 /** After a failed update or delete, the old version's files are back: start it again. */
 async function restart(ctx: InstallContext, record: PluginRecord): Promise<void> {
-  const manifest = record.manifest && parseManifest(JSON.stringify(record.manifest), record.name);
-  if (manifest) await ctx.portables.startQuietly(record.name, manifest);
+  if (record.manifest) {
+    await ctx.portables.startQuietly(record.name, storedManifest(record.manifest, record.name));
+  }
 }
 
 /** Folders `plugins/portable/<name>/` holding a valid `<name>.json` but no row. */

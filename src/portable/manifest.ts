@@ -129,3 +129,8 @@ export function parseManifest(text: string, pluginName: string): PortableManifes
   const venv = checkVirtualEnv(fields, language, file);
   return { name: pluginName, version, language, executable, sources, sinks, functions, ...venv };
 }
+
+/** The manifest the store keeps for portable plugin `pluginName`, checked again. Throws 400. */
+export function storedManifest(stored: unknown, pluginName: string): PortableManifest {
+  return parseManifest(JSON.stringify(stored ?? {}), pluginName);
+}

@@ -2,6 +2,7 @@
 import { badRequest, notFound } from "../errors.ts";
 import type { InstallContext } from "../install/context.ts";
 import { checkName } from "../install/names.ts";
+import { storedManifest } from "../portable/manifest.ts";
 import type { PortablePlugin } from "../portable/portable-plugin.ts";
 import type { PluginKind, PluginRecord } from "../store/plugins-repo.ts";
 import type { OutputBuffer } from "../supervisor/output-buffer.ts";
@@ -18,7 +19,8 @@ export function listPlugins(ctx: InstallContext, kind: PluginKind): readonly str
 export function describePortable(ctx: InstallContext, name: string) {
   const record: PluginRecord | undefined = ctx.store.plugins.get("portables", name);
   if (!record?.manifest) throw notFound(`portable plugin ${name} is not found`);
-  return { record, manifest: record.manifest, status: ctx.portables.status(name) };
+  const manifest = storedManifest(record.manifest, name);
+  return { record, manifest, status: ctx.portables.status(name) };
 }
 
 /**
