@@ -1,4 +1,4 @@
-// PortablePlugin: one installed portable plugin at run time: its process, control channel and symbols.
+// PortablePlugin: one installed portable plugin at run time: its process, sockets and symbols.
 
 import { badRequest, describeError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
@@ -6,11 +6,10 @@ import type { ChildProcess } from "../supervisor/child-process.ts";
 import { describeExit } from "../supervisor/exit-reason.ts";
 import type { OutputBuffer } from "../supervisor/output-buffer.ts";
 import { SerialQueue } from "../supervisor/serial-queue.ts";
-import { createSupervisor } from "../supervisor/supervisor.ts";
 import type { Supervisor } from "../supervisor/supervisor-api.ts";
 import { DEFAULT_SOCKET_DIR } from "./addresses.ts";
 import type { FuncMeta, FuncReply, FunctionCall, SymbolControl } from "./commands.ts";
-import { launchCommand } from "./launch.ts";
+import { superviseProgram } from "./launch.ts";
 import type { PortableManifest } from "./manifest.ts";
 import { endOrphans } from "./orphan-sweep.ts";
 import { PluginSockets } from "./plugin-sockets.ts";
@@ -43,19 +42,7 @@ export class PortablePlugin implements AsyncDisposable {
     this.name = options.name;
     this.manifest = options.manifest;
     this.#log = options.logger.child({ module: "portable", plugin: options.name });
-    this.#supervisor = createSupervisor({
-      name: options.name,
-      command: launchCommand(options.manifest, options.dir, options.pythonBin),
-      cwd: options.dir,
-      env: options.env,
-      logger: options.logger,
-      stopGraceMs: options.stopTimeoutMs,
-      onStarted: (child) => this.#onStarted(child),
-      ...(options.clock && { clock: options.clock }),
-      ...(options.spawn && { spawn: options.spawn }),
-      ...(options.backoff && { backoff: options.backoff }),
-      ...(options.pidFile !== undefined && { pidFile: options.pidFile }),
-    });
+    this.#supervisor = superviseProgram(options, (child) => this.#onStarted(child));
     this.output = this.#supervisor.output;
     this.#symbols = new PluginSymbols(options.name, this.#log);
     this.#ownedPids = options.ownedPids ?? new Set();

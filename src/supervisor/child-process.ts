@@ -8,18 +8,10 @@ import { OutputBuffer, type OutputStream } from "./output-buffer.ts";
 import {
   bunSpawn,
   type ExitResult,
+  type ProgramOptions,
   type SpawnedProcess,
   type SpawnFn,
-  type SpawnRequest,
 } from "./spawn.ts";
-
-/** The program to run and its name: what a ChildProcess and a Supervisor are both given. */
-export interface ProgramOptions extends SpawnRequest {
-  /** Name in log lines and messages (the plugin name). */
-  readonly name: string;
-  /** Each output line is logged here at info, with `plugin` and `stream` fields. */
-  readonly logger: Logger;
-}
 
 export interface ChildProcessOptions extends ProgramOptions {
   /** Where output lines are kept; the supervisor shares one across restarts. */

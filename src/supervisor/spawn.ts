@@ -2,6 +2,7 @@
 
 import { constants } from "node:os";
 import { errnoCode, InternalError } from "../errors.ts";
+import type { Logger } from "../log/logger.ts";
 
 /** How a child ended: an exit code, or the signal that killed it. */
 export interface ExitResult {
@@ -15,6 +16,14 @@ export interface SpawnRequest {
   readonly cwd: string;
   /** The whole environment of the child; nothing is inherited from plugd. */
   readonly env: Readonly<Record<string, string>>;
+}
+
+/** The program to run and its name: what a ChildProcess and a Supervisor are both given. */
+export interface ProgramOptions extends SpawnRequest {
+  /** Name in log lines and messages (the plugin name). */
+  readonly name: string;
+  /** Each output line is logged here at info, with `plugin` and `stream` fields. */
+  readonly logger: Logger;
 }
 
 /** A running child process as the supervisor sees it. */

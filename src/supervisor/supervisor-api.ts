@@ -1,10 +1,10 @@
 // The supervisor's public face: its states, its status, its options and its methods.
 
 import type { BackoffOptions } from "./backoff.ts";
-import type { ChildProcess, ProgramOptions } from "./child-process.ts";
+import type { ChildProcess } from "./child-process.ts";
 import type { Clock } from "./clock.ts";
 import type { OutputBuffer } from "./output-buffer.ts";
-import type { SpawnFn } from "./spawn.ts";
+import type { ProgramOptions, SpawnFn } from "./spawn.ts";
 
 /**
  * The state of a supervised program, with eKuiper's names:

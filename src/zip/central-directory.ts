@@ -1,19 +1,11 @@
 // Parses a zip's central directory: the authoritative list of entries, their sizes and attributes.
 import { badRequest } from "../errors.ts";
 import { findEndRecord, notZip, type ReadAt, readUint64, viewOf } from "./end-record.ts";
+import { type EntryKind, kindAndMode } from "./entry-kind.ts";
 import { checkEntryCount, type ZipLimits } from "./limits.ts";
 import { entryLabel } from "./safe-path.ts";
 
-/** What an entry is, from unix external attributes or, failing those, from its name. */
-export type EntryKind =
-  | "file"
-  | "directory"
-  | "symlink"
-  | "char-device"
-  | "block-device"
-  | "fifo"
-  | "socket"
-  | "unknown";
+export type { EntryKind } from "./entry-kind.ts";
 
 /** One central directory record as stored: nothing here is checked yet. */
 export interface CentralRecord {
@@ -39,17 +31,6 @@ export interface CentralRecord {
 const centralSignature = 0x02014b50;
 const centralLength = 46;
 const zip64ExtraId = 0x0001;
-/** Hosts whose external attributes carry a unix mode in their upper 16 bits: unix, macOS. */
-const unixHosts = new Set([3, 19]);
-const fileTypes = new Map<number, EntryKind>([
-  [0o100000, "file"],
-  [0o040000, "directory"],
-  [0o120000, "symlink"],
-  [0o020000, "char-device"],
-  [0o060000, "block-device"],
-  [0o010000, "fifo"],
-  [0o140000, "socket"],
-]);
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const lossyUtf8 = new TextDecoder("utf-8");
 
@@ -181,21 +162,4 @@ function findExtraField(extra: Uint8Array, id: number): Uint8Array | undefined {
     at += 4 + length;
   }
   return undefined;
-}
-
-function kindAndMode(
-  host: number,
-  attributes: number,
-  name: string,
-): Pick<CentralRecord, "kind" | "mode"> {
-  const unixMode = attributes >>> 16;
-  const byName: EntryKind = name.endsWith("/") ? "directory" : "file";
-  if (!unixHosts.has(host) || unixMode === 0) {
-    // MS-DOS attributes: bit 4 marks a folder.
-    return { kind: (attributes & 0x10) !== 0 ? "directory" : byName, mode: undefined };
-  }
-  const type = unixMode & 0o170000;
-  const kind = type === 0 ? byName : (fileTypes.get(type) ?? "unknown");
-  // A trailing slash wins over a regular-file type: tools disagree, and neither is a threat.
-  return { kind: kind === "file" ? byName : kind, mode: unixMode & 0o7777 };
 }
