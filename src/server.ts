@@ -1,8 +1,8 @@
 // startPlugd: opens the home, store and API and listens; main.ts and the tests both use it.
 
 import { join } from "node:path";
-import { createApp } from "./app.ts";
-import { listenAddresses, logAccess, openAccess } from "./auth/open-access.ts";
+import { type AppDeps, createApp } from "./app.ts";
+import { type Access, listenAddresses, logAccess, openAccess } from "./auth/open-access.ts";
 import type { HomePaths } from "./config/home.ts";
 import { type Env, processEnvironment } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
@@ -48,7 +48,12 @@ export interface RunningPlugd {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Starts plugd. Throws ConfigError for a bad configuration, or when the port cannot be bound. */
+/**
+ * Starts plugd: provision (config, TLS, logger), open the store and access control, end
+ * orphans, start the portable host, reconcile store and disk, build the app, listen, start the
+ * portable plugins. Each part registers its stop as it starts; stop() runs them newest first.
+ * Throws ConfigError for a bad configuration, or when the port cannot be bound.
+ */
 export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   const startedAt = Date.now();
   const { paths, config, tls, logger } = provision(options);
@@ -64,44 +69,68 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   stops.push(() => portables.stopAll());
   const ctx: InstallContext = { config, paths, store, logger, locks: new PluginLocks(), portables };
   reconcile(ctx);
-  const app = createApp({
+  const app = createApp(appDeps(ctx, access, startedAt, options.onStopRequest));
+  const { server, port, url } = listen(app, config, tls);
+  logListening(ctx, { url, port, tls: tls !== undefined, access: access.policy.mode });
+  await logAccess(access, config, logger);
+  const booted = startPortables(ctx);
+  const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+  stops.push(() => drain(ctx, Promise.all([server.stop(), booted]), server, stopTimeoutMs));
+  const stop = () => stops.run();
+  return { url, port, config, ctx, stop, [Symbol.asyncDispose]: stop };
+}
+
+function appDeps(
+  ctx: InstallContext,
+  access: Access,
+  startedAt: number,
+  onStopRequest: (code: number) => void,
+): AppDeps {
+  const { config, store } = ctx;
+  return {
     ctx,
     version,
     startedAt,
     // Let the answer leave before the process goes.
-    requestStop: (code) => setTimeout(() => options.onStopRequest(code), 0),
+    requestStop: (code) => setTimeout(() => onStopRequest(code), 0),
     access: {
       gate: access.gate,
       audit: access.audit,
       store,
       limits: { json: config.basic.maxRequestBodySize, upload: config.plugin.maxDownloadSize },
     },
-  });
-  const { server, port, url } = listen(app, config, tls);
-  logger.info("plugd is listening", {
+  };
+}
+
+function logListening(
+  ctx: InstallContext,
+  at: { url: string; port: number; tls: boolean; access: string },
+): void {
+  ctx.logger.info("plugd is listening", {
     module: "main",
-    url,
-    addresses: listenAddresses(config.basic.restIp, port),
-    tls: tls !== undefined,
-    access: access.policy.mode === "token" ? "authentication" : access.policy.mode,
-    home: paths.root,
+    url: at.url,
+    addresses: listenAddresses(ctx.config.basic.restIp, at.port),
+    tls: at.tls,
+    access: at.access === "token" ? "authentication" : at.access,
+    home: ctx.paths.root,
     version,
   });
-  await logAccess(access, config, logger);
-  const booted = startPortables(ctx);
-  stops.push(async () => {
-    const timeoutMs = options.stopTimeoutMs ?? 10_000;
-    if (!(await settlesWithin(Promise.all([server.stop(), booted]), timeoutMs))) {
-      logger.warn("requests still in flight at the stop timeout; closing their connections", {
-        module: "main",
-        timeoutMs,
-        changesInProgress: ctx.locks.active,
-      });
-      await server.stop(true);
-    }
+}
+
+/** Lets requests in flight (and the boot) finish within `timeoutMs`, then closes connections. */
+async function drain(
+  ctx: InstallContext,
+  inFlight: Promise<unknown>,
+  server: { stop(closeActive?: boolean): Promise<void> },
+  timeoutMs: number,
+): Promise<void> {
+  if (await settlesWithin(inFlight, timeoutMs)) return;
+  ctx.logger.warn("requests still in flight at the stop timeout; closing their connections", {
+    module: "main",
+    timeoutMs,
+    changesInProgress: ctx.locks.active,
   });
-  const stop = () => stops.run();
-  return { url, port, config, ctx, stop, [Symbol.asyncDispose]: stop };
+  await server.stop(true);
 }
 
 /** The host of portable plugin processes, configured from `portable.*`. */
