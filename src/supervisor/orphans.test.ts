@@ -8,8 +8,8 @@ import {
   type FixtureName,
   fixtureCommand,
   temporaryDir,
-  waitFor,
 } from "../../test/support/child-fixtures/fixtures.ts";
+import { waitFor } from "../../test/support/wait.ts";
 import { createLogger, silentLogger } from "../log/logger.ts";
 import { killOrphans, parsePidFile, writePidFile } from "./orphans.ts";
 import { isAlive, readProcStat } from "./proc-stat.ts";

@@ -1,7 +1,7 @@
 // Tests of stopping and restarting a supervised process on request, with fakes.
 
 import { describe, expect, test } from "bun:test";
-import { waitFor } from "../../test/support/child-fixtures/fixtures.ts";
+import { waitFor } from "../../test/support/wait.ts";
 import { FakeSpawner } from "../../test/support/fake-spawn.ts";
 import { silentLogger } from "../log/logger.ts";
 import { createSupervisor } from "./supervisor.ts";
