@@ -58,21 +58,20 @@ describe("protected mode", () => {
   );
 });
 
-test("with protected mode off every client is served as anonymous", () => {
-  const policy = createClientPolicy({
-    authentication: false,
-    protectedMode: false,
-    trustedNetworks: [],
-  });
-  expect(policy.mode).toBe("open");
-  expect(policy.admit("203.0.113.9")).toBe("anonymous");
-});
+describe("the other modes", () => {
+  const policyOf = (authentication: boolean, protectedMode: boolean) =>
+    createClientPolicy({ authentication, protectedMode, trustedNetworks: [] });
 
-test("with authentication on the mode is token, whatever protectedMode says", () => {
-  const policy = createClientPolicy({
-    authentication: true,
-    protectedMode: true,
-    trustedNetworks: [],
+  test("with protected mode off every client is served as anonymous", () => {
+    const policy = policyOf(false, false);
+    expect(policy.mode).toBe("open");
+    expect(policy.admit("203.0.113.9")).toBe("anonymous");
   });
-  expect(policy.mode).toBe("token");
+
+  test.each([[true], [false]])(
+    "with authentication on the mode is token, whatever protectedMode says (%p)",
+    (protectedMode) => {
+      expect(policyOf(true, protectedMode).mode).toBe("token");
+    },
+  );
 });
