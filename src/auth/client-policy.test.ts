@@ -1,21 +1,11 @@
 // createClientPolicy: who protected mode serves, and what it tells the others.
 import { describe, expect, test } from "bun:test";
 import { ConfigError } from "../config/load.ts";
-import { AppError } from "../errors.ts";
+import { refusalOf } from "../../test/support/refusal.ts";
 import { createClientPolicy } from "./client-policy.ts";
 
 const protectedMode = (trustedNetworks: string[] = []) =>
   createClientPolicy({ authentication: false, protectedMode: true, trustedNetworks });
-
-function refusalOf(admit: () => string): { status: number; message: string } | undefined {
-  try {
-    admit();
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err;
-    return { status: err.status, message: err.message };
-  }
-}
 
 describe("protected mode", () => {
   test.each([["127.0.0.1"], ["127.8.9.10"], ["::1"], ["::ffff:127.0.0.1"]])(
