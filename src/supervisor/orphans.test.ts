@@ -113,7 +113,7 @@ describe("orphans", () => {
     ["1234\n", null],
     ["-1 5\n", null],
     ["", null],
-  ])("parsePidFile(%p)", (text, record) => {
+  ])("parsePidFile reads %j as %j", (text, record) => {
     expect(parsePidFile(text)).toEqual(record);
   });
 });

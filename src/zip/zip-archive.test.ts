@@ -186,7 +186,7 @@ describe("ZipArchive.readText", () => {
 });
 
 describe("ZipArchive lifecycle", () => {
-  test("can be closed twice", async () => {
+  test("closes its file once, and a second close does nothing", async () => {
     using folder = tempFolder();
     const archive = await ZipArchive.open(
       writeZip(folder.path, buildZip({ a: "x" })),
