@@ -1,7 +1,7 @@
 // createClientPolicy: who protected mode serves, and what it tells the others.
 import { describe, expect, test } from "bun:test";
-import { ConfigError } from "../config/load.ts";
 import { refusalOf } from "../../test/support/refusal.ts";
+import { ConfigError } from "../config/load.ts";
 import { createClientPolicy } from "./client-policy.ts";
 
 const protectedMode = (trustedNetworks: string[] = []) =>

@@ -14,6 +14,7 @@ import {
   validateHeader,
 } from "./frame.ts";
 import { NngError } from "./nng-error.ts";
+
 const hex = (s: string) => Uint8Array.from(s.split(/\s+/).filter(Boolean), (b) => parseInt(b, 16));
 
 function kindOf(run: () => unknown): string | undefined {

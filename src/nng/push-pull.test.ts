@@ -1,9 +1,9 @@
 // Self-tests of PUSH0/PULL0: round-robin, fair queueing, waiting for peers, reconnects.
 import { expect, test } from "bun:test";
 import {
+  connectionsBefore,
   kindOf,
   linked,
-  connectionsBefore,
   rawListen,
   str,
   tempDir,
