@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildTarget } from "../scripts/build.ts";
 import { startNotifyReceiver } from "./support/notify-receiver.ts";
-import { spawnPlugd } from "./support/plugd-process.ts";
+import { expectCleanStop, spawnPlugd } from "./support/plugd-process.ts";
 import { elfHeader, nativePluginZip } from "./support/plugin-zips.ts";
 
 const qemu = Bun.which("qemu-aarch64-static");
@@ -84,6 +84,6 @@ describe.skipIf(skip)("the linux-arm64 binary under qemu", () => {
     expect(await (await fetch(`${plugd.url}/plugins/sources`)).json()).toEqual(["random"]);
     expect(existsSync(join(home, "plugins", "sources", "Random@v1.0.0.so"))).toBe(true);
     plugd.proc.kill("SIGTERM");
-    expect(await plugd.exited()).toBe(0);
+    await expectCleanStop(plugd);
   }, 120_000);
 });

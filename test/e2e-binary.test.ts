@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildTarget } from "../scripts/build.ts";
 import { startFileServer } from "./support/http-fixtures.ts";
-import { spawnPlugd } from "./support/plugd-process.ts";
+import { expectCleanStop, spawnPlugd } from "./support/plugd-process.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";
 
 const work = mkdtempSync(join(tmpdir(), "plugd-e2e-"));
@@ -54,7 +54,7 @@ describe("the compiled binary", () => {
     expect(created.status).toBe(201);
     expect(await (await fetch(`${plugd.url}/plugins/sources`)).json()).toEqual(["random"]);
     plugd.proc.kill("SIGTERM");
-    expect(await plugd.exited()).toBe(0);
+    await expectCleanStop(plugd);
   });
 
   test("exits with 100 after answering a delete with ?stop=1", async () => {

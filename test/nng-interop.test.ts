@@ -7,21 +7,21 @@ import { RepSocket } from "../src/nng/rep.ts";
 import { ReqSocket } from "../src/nng/req.ts";
 import { libnngPath } from "./support/libnng.ts";
 import { LibnngPeer } from "./support/libnng-peer.ts";
-import { kindOf, tempDir } from "./support/nng-kit.ts";
+import { kindOf, str, tempDir, text } from "./support/nng-kit.ts";
 import { waitFor } from "./support/wait.ts";
 
 const missing = libnngPath() === undefined;
 if (missing) {
-  console.log("libnng1 is not installed: nng interop tests skipped (apt-get install -y libnng1)");
+  console.warn(
+    "skipping the libnng interop tests: libnng1 is not installed (apt-get install -y libnng1)",
+  );
 }
 
-const text = (s: string) => new TextEncoder().encode(s);
-const str = (b: Uint8Array) => new TextDecoder().decode(b);
 /** libnng's reconnect back-off, shortened so restarts are quick. */
 const fastRedial = { "reconnect-time-min": 10, "reconnect-time-max": 100 };
 
 describe.skipIf(missing)("interop with libnng", () => {
-  test("Should answer a libnng REQ from our REP listener over several rounds", async () => {
+  test("answers a libnng REQ from our REP listener over several rounds", async () => {
     using dir = tempDir();
     await using rep = new RepSocket({ recvTimeoutMs: 5_000 });
     await rep.listen(dir.url("ctl.ipc"));
@@ -40,7 +40,7 @@ describe.skipIf(missing)("interop with libnng", () => {
     }
   });
 
-  test("Should answer two libnng REQ peers each on its own connection", async () => {
+  test("answers two libnng REQ peers each on its own connection", async () => {
     using dir = tempDir();
     await using rep = new RepSocket({ recvTimeoutMs: 5_000 });
     await rep.listen(dir.url("ctl.ipc"));
@@ -66,7 +66,7 @@ describe.skipIf(missing)("interop with libnng", () => {
     expect(str(await fresh.recv())).toBe("to fresh");
   });
 
-  test("Should get replies from a libnng REP to our REQ", async () => {
+  test("gets replies from a libnng REP to our REQ", async () => {
     using dir = tempDir();
     await using rep = await LibnngPeer.start({
       role: "rep",
@@ -83,7 +83,7 @@ describe.skipIf(missing)("interop with libnng", () => {
     }
   });
 
-  test("Should receive on our PULL listener what a libnng PUSH sends", async () => {
+  test("receives on our PULL listener what a libnng PUSH sends", async () => {
     using dir = tempDir();
     await using pull = new PullSocket({ recvTimeoutMs: 5_000 });
     await pull.listen(dir.url("src.ipc"));
@@ -96,7 +96,7 @@ describe.skipIf(missing)("interop with libnng", () => {
     for (let i = 0; i < 5; i++) expect(str(await pull.recv())).toBe(`{"message":{"n":${i}}}`);
   });
 
-  test("Should deliver from our PUSH to a libnng PULL listener", async () => {
+  test("delivers from our PUSH to a libnng PULL listener", async () => {
     using dir = tempDir();
     await using pull = await LibnngPeer.start({
       role: "pull",
@@ -109,7 +109,7 @@ describe.skipIf(missing)("interop with libnng", () => {
     for (let i = 0; i < 5; i++) expect(str(await pull.recv())).toBe(`row ${i}`);
   });
 
-  test("Should serve a libnng REQ again after our REP restarts on the same path", async () => {
+  test("serves a libnng REQ again after our REP restarts on the same path", async () => {
     using dir = tempDir();
     const first = new RepSocket({ recvTimeoutMs: 5_000 });
     await first.listen(dir.url("ctl.ipc"));
@@ -127,7 +127,7 @@ describe.skipIf(missing)("interop with libnng", () => {
     expect(str(await reply)).toBe("answer");
   });
 
-  test("Should redial a restarted libnng REP when asked to reconnect", async () => {
+  test("redials a restarted libnng REP when asked to reconnect", async () => {
     using dir = tempDir();
     const url = dir.url("f.ipc");
     const first = await LibnngPeer.start({ role: "rep", mode: "listen", url });
@@ -144,7 +144,7 @@ describe.skipIf(missing)("interop with libnng", () => {
     expect(str(await req.recv())).toBe("ok");
   });
 
-  test("Should drop a libnng peer of the wrong protocol and keep serving", async () => {
+  test("drops a libnng peer of the wrong protocol and keeps serving", async () => {
     using dir = tempDir();
     const errors: string[] = [];
     await using rep = new RepSocket({ onPipeError: (e) => errors.push(e.kind) });
@@ -165,7 +165,7 @@ describe.skipIf(missing)("interop with libnng", () => {
     expect(str(await rep.recv())).toBe("right protocol");
   });
 
-  test("Should fail our dial with protocol against a libnng listener of another protocol", async () => {
+  test("fails our dial with protocol against a libnng listener of another protocol", async () => {
     using dir = tempDir();
     await using _pull = await LibnngPeer.start({
       role: "pull",
@@ -176,7 +176,7 @@ describe.skipIf(missing)("interop with libnng", () => {
     expect(await kindOf(req.dial(dir.url("p.ipc")))).toBe("protocol");
   });
 
-  test("Should carry a 2 MiB message both ways between libnng REQ and our REP", async () => {
+  test("carries a 2 MiB message both ways between libnng REQ and our REP", async () => {
     using dir = tempDir();
     await using rep = new RepSocket({ recvTimeoutMs: 10_000 });
     await rep.listen(dir.url("big.ipc"));
@@ -193,7 +193,7 @@ describe.skipIf(missing)("interop with libnng", () => {
     expect(Buffer.from(await reply).equals(big(11))).toBe(true);
   });
 
-  test("Should remove the stale file of a killed libnng listener, and refuse a live one", async () => {
+  test("removes the stale file of a killed libnng listener, and refuses a live one", async () => {
     using dir = tempDir();
     const url = dir.url("stale.ipc");
     const live = await LibnngPeer.start({ role: "rep", mode: "listen", url });
@@ -208,7 +208,7 @@ describe.skipIf(missing)("interop with libnng", () => {
     expect(str(await rep.recv())).toBe("hello");
   });
 
-  test("Should drop a libnng pusher whose message exceeds our maxRecvSize", async () => {
+  test("drops a libnng pusher whose message exceeds our maxRecvSize", async () => {
     using dir = tempDir();
     const errors: string[] = [];
     const options = {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFileServer } from "./support/http-fixtures.ts";
-import { spawnPlugd } from "./support/plugd-process.ts";
+import { expectCleanStop, spawnPlugd } from "./support/plugd-process.ts";
 import { uniquePluginName } from "./support/portable-plugins/fixture-plugin.ts";
 import { portablePluginZip } from "./support/portable-zips.ts";
 import { startServer, type TestServer } from "./support/server.ts";
@@ -139,7 +139,7 @@ describe("plugd restarts", () => {
       const now = await statusOf(second.url, name);
       expect(now.pid).not.toBe(orphan);
       second.proc.kill("SIGTERM");
-      expect(await second.exited()).toBe(0);
+      await expectCleanStop(second);
       expect(isAlive(now.pid)).toBe(false);
     } finally {
       rmSync(home, { recursive: true, force: true });

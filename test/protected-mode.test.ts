@@ -8,6 +8,7 @@ import { makeSigner, signToken } from "./support/tokens.ts";
 
 const unavailable = await netnsUnavailable();
 const title = "clients on another network";
+if (unavailable !== undefined) console.warn(`skipping the protected-mode tests: ${unavailable}`);
 
 describe.skipIf(unavailable !== undefined)(
   unavailable === undefined ? title : `${title} (skipped: ${unavailable})`,

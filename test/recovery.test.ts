@@ -12,7 +12,7 @@ import { journalStates, snapshot } from "./support/snapshot.ts";
 
 describe("restart", () => {
   test("keeps every plugin, function and upload", async () => {
-    const server = await startServer();
+    await using server = await startServer();
     await using files = startFileServer({
       "/s.zip": nativePluginZip({ type: "sources", name: "src" }),
       "/f.zip": nativePluginZip({ type: "functions", name: "fns" }),
@@ -36,7 +36,9 @@ describe("restart", () => {
       functions: ["a", "b"],
     });
     expect(await (await again.request("/plugins/udfs")).json()).toEqual(["a", "b"]);
-    expect(((await (await again.request("/config/uploads")).json()) as string[]).length).toBe(1);
+    expect(await (await again.request("/config/uploads")).json()).toEqual([
+      join(again.home, "data/uploads/u.txt"),
+    ]);
   });
 
   test("adopts a library found on disk without a row, as eKuiper does", async () => {
@@ -59,7 +61,7 @@ describe("restart", () => {
   });
 
   test("drops a row whose library was removed by hand", async () => {
-    const server = await startServer();
+    await using server = await startServer();
     await using files = startFileServer({
       "/k.zip": nativePluginZip({ type: "sinks", name: "k" }),
     });
@@ -74,7 +76,7 @@ describe("restart", () => {
   });
 
   test("undoes an update that a crash interrupted half-way through its renames", async () => {
-    const server = await startServer();
+    await using server = await startServer();
     await using files = startFileServer({
       "/v1.zip": nativePluginZip({ type: "sinks", name: "c", extra: { "etc/v.txt": "1" } }),
     });

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { neverAnswer, startFileServer } from "./support/http-fixtures.ts";
 import { startNotifyReceiver } from "./support/notify-receiver.ts";
-import { spawnPlugd } from "./support/plugd-process.ts";
+import { expectCleanStop, spawnPlugd } from "./support/plugd-process.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";
 import { waitFor } from "./support/wait.ts";
 
@@ -35,13 +35,6 @@ function install(base: string, name: string, file: string): Promise<Response> {
   });
 }
 
-function logLines(output: string): Record<string, unknown>[] {
-  return output
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
 describe("plugd under systemd", () => {
   test("says READY=1 once it answers, pings the watchdog, and says STOPPING=1 on SIGTERM", async () => {
     await using receiver = await startNotifyReceiver("abstract");
@@ -57,7 +50,7 @@ describe("plugd under systemd", () => {
       "three watchdog pings",
     );
     plugd.proc.kill("SIGTERM");
-    expect(await plugd.exited()).toBe(0);
+    await expectCleanStop(plugd);
     expect(await receiver.next("STOPPING=1")).toBe("STOPPING=1\nSTATUS=SIGTERM");
     expect(receiver.messages.at(-1)).toBe("STOPPING=1\nSTATUS=SIGTERM");
   });
@@ -82,8 +75,8 @@ describe("plugd under systemd", () => {
     release();
     const res = await answer;
     expect([res.status, await res.text()]).toEqual([201, "sources plugin slow is created"]);
-    expect(await plugd.exited()).toBe(0);
-    const messages = logLines(plugd.output()).map((l) => l.msg);
+    await expectCleanStop(plugd);
+    const messages = plugd.logs().map((l) => l.msg);
     expect(messages.indexOf("create of sources plugin slow done")).toBeLessThan(
       messages.indexOf("plugd stopped"),
     );
@@ -99,10 +92,10 @@ describe("plugd under systemd", () => {
       await waitFor(() => files.hits("/hang.zip") === 1, "the download to begin");
       const signalled = performance.now();
       plugd.proc.kill("SIGTERM");
-      expect(await plugd.exited()).toBe(0);
+      await expectCleanStop(plugd);
       expect(performance.now() - signalled).toBeLessThan(5_000);
       expect(await answer).toBeInstanceOf(Error);
-      const cutOff = logLines(plugd.output()).find((l) => l.level === "warn");
+      const cutOff = plugd.logs().find((l) => l.level === "warn");
       expect(cutOff).toMatchObject({
         module: "main",
         msg: "requests still in flight at the stop timeout; closing their connections",
@@ -111,7 +104,7 @@ describe("plugd under systemd", () => {
       });
     }
     await using again = await spawnPlugd(command);
-    expect(logLines(again.output()).map((l) => l.msg)).toContain(
+    expect(again.logs().map((l) => l.msg)).toContain(
       "interrupted create of sources plugin hang rolled back",
     );
     expect(await (await fetch(`${again.url}/plugins/sources`)).json()).toEqual([]);

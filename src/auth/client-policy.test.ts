@@ -1,21 +1,11 @@
 // createClientPolicy: who protected mode serves, and what it tells the others.
 import { describe, expect, test } from "bun:test";
+import { refusalOf } from "../../test/support/refusal.ts";
 import { ConfigError } from "../config/load.ts";
-import { AppError } from "../errors.ts";
 import { createClientPolicy } from "./client-policy.ts";
 
 const protectedMode = (trustedNetworks: string[] = []) =>
   createClientPolicy({ authentication: false, protectedMode: true, trustedNetworks });
-
-function refusalOf(admit: () => string): { status: number; message: string } | undefined {
-  try {
-    admit();
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err;
-    return { status: err.status, message: err.message };
-  }
-}
 
 describe("protected mode", () => {
   test.each([["127.0.0.1"], ["127.8.9.10"], ["::1"], ["::ffff:127.0.0.1"]])(
@@ -58,21 +48,20 @@ describe("protected mode", () => {
   );
 });
 
-test("with protected mode off every client is served as anonymous", () => {
-  const policy = createClientPolicy({
-    authentication: false,
-    protectedMode: false,
-    trustedNetworks: [],
-  });
-  expect(policy.mode).toBe("open");
-  expect(policy.admit("203.0.113.9")).toBe("anonymous");
-});
+describe("the other modes", () => {
+  const policyOf = (authentication: boolean, protectedMode: boolean) =>
+    createClientPolicy({ authentication, protectedMode, trustedNetworks: [] });
 
-test("with authentication on the mode is token, whatever protectedMode says", () => {
-  const policy = createClientPolicy({
-    authentication: true,
-    protectedMode: true,
-    trustedNetworks: [],
+  test("with protected mode off every client is served as anonymous", () => {
+    const policy = policyOf(false, false);
+    expect(policy.mode).toBe("open");
+    expect(policy.admit("203.0.113.9")).toBe("anonymous");
   });
-  expect(policy.mode).toBe("token");
+
+  test.each([[true], [false]])(
+    "with authentication on the mode is token, whatever protectedMode says (%p)",
+    (protectedMode) => {
+      expect(policyOf(true, protectedMode).mode).toBe("token");
+    },
+  );
 });

@@ -27,6 +27,8 @@ async function home() {
   return { ...dir, uploads, outside, options, dest: join(dir.path, "dest.zip") };
 }
 
+type Home = Awaited<ReturnType<typeof home>>;
+
 const url = (path: string) => pathToFileURL(path).href;
 const outsideUploads = (uploads: string) =>
   `file:// URLs must point into ${uploads} (plugin.allowExternalFileAccess is false)`;
@@ -96,43 +98,41 @@ describe("downloadToFile over file://", () => {
     expect(existsSync(h.dest)).toBe(false);
   });
 
-  test("refuses a file outside the uploads folder when external access is off", async () => {
+  /** Each puts a zip (or nothing) somewhere outside the uploads folder and names it by URL. */
+  const outsidePlaces: [string, (h: Home) => Promise<string>][] = [
+    [
+      "a file outside the uploads folder when external access is off",
+      async (h) => {
+        await writeFile(join(h.outside, "a.zip"), zip);
+        return url(join(h.outside, "a.zip"));
+      },
+    ],
+    [
+      "a symlink in the uploads folder that leads outside it",
+      async (h) => {
+        await writeFile(join(h.outside, "secret.zip"), zip);
+        await symlink(join(h.outside, "secret.zip"), join(h.uploads, "escape.zip"));
+        return url(join(h.uploads, "escape.zip"));
+      },
+    ],
+    [
+      "../ that climbs out of the uploads folder",
+      async (h) => {
+        await writeFile(join(h.outside, "a.zip"), zip);
+        return `${url(h.uploads)}/../outside/a.zip`;
+      },
+    ],
+    [
+      "a missing file outside the uploads folder as outside, not as missing",
+      async (h) => url(join(h.outside, "missing.zip")),
+    ],
+  ];
+  test.each(outsidePlaces)("refuses %s", async (_, place) => {
     await using h = await home();
-    const source = join(h.outside, "a.zip");
-    await writeFile(source, zip);
-    expect(await failure(downloadToFile(url(source), h.dest, h.options))).toEqual({
+    const source = await place(h);
+    expect(await failure(downloadToFile(source, h.dest, h.options))).toEqual({
       status: 400,
-      message: `cannot download ${url(source)}: ${outsideUploads(h.uploads)}`,
-    });
-  });
-
-  test("refuses a symlink in the uploads folder that leads outside it", async () => {
-    await using h = await home();
-    await writeFile(join(h.outside, "secret.zip"), zip);
-    const source = join(h.uploads, "escape.zip");
-    await symlink(join(h.outside, "secret.zip"), source);
-    expect(await failure(downloadToFile(url(source), h.dest, h.options))).toEqual({
-      status: 400,
-      message: `cannot download ${url(source)}: ${outsideUploads(h.uploads)}`,
-    });
-  });
-
-  test("refuses ../ that climbs out of the uploads folder", async () => {
-    await using h = await home();
-    await writeFile(join(h.outside, "a.zip"), zip);
-    const climbing = `${url(h.uploads)}/../outside/a.zip`;
-    expect(await failure(downloadToFile(climbing, h.dest, h.options))).toEqual({
-      status: 400,
-      message: `cannot download ${climbing}: ${outsideUploads(h.uploads)}`,
-    });
-  });
-
-  test("refuses a missing file outside the uploads folder as outside, not as missing", async () => {
-    await using h = await home();
-    const source = join(h.outside, "missing.zip");
-    expect(await failure(downloadToFile(url(source), h.dest, h.options))).toEqual({
-      status: 400,
-      message: `cannot download ${url(source)}: ${outsideUploads(h.uploads)}`,
+      message: `cannot download ${source}: ${outsideUploads(h.uploads)}`,
     });
   });
 

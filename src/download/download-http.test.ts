@@ -120,27 +120,29 @@ describe("downloadToFile over http", () => {
     expect(existsSync(dest)).toBe(false);
   });
 
-  test("refuses a Content-Length over maxBytes with 413 without waiting for the body", async () => {
-    // The server promises a megabyte and sends none of it: reading would hang until the test times out.
-    await using server = startRawHttpServer("HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n");
+  test.each([
+    [
+      "a Content-Length over maxBytes without waiting for the body",
+      // The server promises a megabyte and sends none of it: reading would hang until the test times out.
+      () => startRawHttpServer("HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n"),
+      1024,
+      "1 KiB",
+    ],
+    [
+      "a chunked body over maxBytes and removes the partial file",
+      () => startFileServer({ "/a.zip": chunked(8, 512) }),
+      1000,
+      "1000 bytes",
+    ],
+  ])("refuses %s, with 413", async (_, start, maxBytes, limit) => {
+    await using server = start();
     await using dir = await tempDir();
     const dest = join(dir.path, "a.zip");
-    const small = { ...options, maxBytes: 1024 };
-    expect(await failure(downloadToFile(server.url("/a.zip"), dest, small))).toEqual({
+    expect(
+      await failure(downloadToFile(server.url("/a.zip"), dest, { ...options, maxBytes })),
+    ).toEqual({
       status: 413,
-      message: `download of ${server.url("/a.zip")} exceeds the 1 KiB limit (plugin.maxDownloadSize)`,
-    });
-    expect(existsSync(dest)).toBe(false);
-  });
-
-  test("refuses a chunked body over maxBytes with 413 and removes the partial file", async () => {
-    await using server = startFileServer({ "/a.zip": chunked(8, 512) });
-    await using dir = await tempDir();
-    const dest = join(dir.path, "a.zip");
-    const small = { ...options, maxBytes: 1000 };
-    expect(await failure(downloadToFile(server.url("/a.zip"), dest, small))).toEqual({
-      status: 413,
-      message: `download of ${server.url("/a.zip")} exceeds the 1000 bytes limit (plugin.maxDownloadSize)`,
+      message: `download of ${server.url("/a.zip")} exceeds the ${limit} limit (plugin.maxDownloadSize)`,
     });
     expect(existsSync(dest)).toBe(false);
   });

@@ -8,7 +8,7 @@ function drain<T>(queue: FairQueue<T>): T[] {
   return out;
 }
 
-test("Should take turns between connections so a chatty one cannot starve another", () => {
+test("takes turns between connections so a chatty one cannot starve another", () => {
   const queue = new FairQueue<string>();
   for (const item of ["a1", "a2", "a3", "a4"]) queue.push(1, item);
   queue.push(2, "b1");
@@ -19,7 +19,7 @@ test("Should take turns between connections so a chatty one cannot starve anothe
   expect(queue.size).toBe(0);
 });
 
-test("Should forget the items of a dropped connection only", () => {
+test("forgets the items of a dropped connection only", () => {
   const queue = new FairQueue<string>();
   queue.push(1, "a1");
   queue.push(2, "b1");
@@ -29,7 +29,7 @@ test("Should forget the items of a dropped connection only", () => {
   expect(drain(queue)).toEqual(["b1"]);
 });
 
-test("Should return undefined when empty and accept new items after", () => {
+test("returns undefined when empty and accepts new items after", () => {
   const queue = new FairQueue<number>();
   expect(queue.shift()).toBe(undefined);
   queue.push(7, 42);

@@ -2,7 +2,15 @@
 import { expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
-import { kindOf, rawConnect, rawListen, tempDir } from "../../test/support/nng-kit.ts";
+import {
+  kindOf,
+  linked,
+  rawConnect,
+  rawListen,
+  str,
+  tempDir,
+  text,
+} from "../../test/support/nng-kit.ts";
 import { waitFor } from "../../test/support/wait.ts";
 import { encodeHeader, Protocol } from "./frame.ts";
 import { ipcPath, MAX_IPC_PATH_BYTES } from "./ipc.ts";
@@ -10,8 +18,6 @@ import { PullSocket } from "./pull.ts";
 import { PushSocket } from "./push.ts";
 import { RepSocket } from "./rep.ts";
 import { ReqSocket } from "./req.ts";
-
-const text = (s: string) => new TextEncoder().encode(s);
 
 /** Starts a child process listening on `path`, then SIGKILLs it so the socket file stays. */
 async function leaveStaleSocket(path: string): Promise<void> {
@@ -24,7 +30,7 @@ async function leaveStaleSocket(path: string): Promise<void> {
   expect(await child.exited).not.toBe(0);
 }
 
-test("Should accept a 107-byte path and refuse 108 bytes with addrinval", async () => {
+test("accepts a 107-byte path and refuses 108 bytes with addrinval", async () => {
   using dir = tempDir();
   const path = (n: number) => `${dir.path}/${"p".repeat(n - dir.path.length - 1)}`;
   expect(Buffer.byteLength(path(MAX_IPC_PATH_BYTES))).toBe(107);
@@ -35,13 +41,13 @@ test("Should accept a 107-byte path and refuse 108 bytes with addrinval", async 
 });
 
 test.each([["tcp://127.0.0.1:5555"], ["ipc://"], ["/tmp/plain.ipc"]])(
-  "Should refuse the address %s with addrinval",
+  "refuses the address %s with addrinval",
   async (url) => {
     expect(await kindOf(Promise.resolve().then(() => ipcPath(url)))).toBe("addrinval");
   },
 );
 
-test("Should remove a stale socket file left by a killed listener, and listen", async () => {
+test("removes a stale socket file left by a killed listener, and listens", async () => {
   using dir = tempDir();
   const path = `${dir.path}/stale.ipc`;
   await leaveStaleSocket(path);
@@ -51,10 +57,10 @@ test("Should remove a stale socket file left by a killed listener, and listen", 
   await using req = new ReqSocket();
   await req.dial(`ipc://${path}`);
   await req.send(text("after stale"));
-  expect(new TextDecoder().decode(await rep.recv())).toBe("after stale");
+  expect(str(await rep.recv())).toBe("after stale");
 });
 
-test("Should remove a regular file at the path, as NNG does", async () => {
+test("removes a regular file at the path, as NNG does", async () => {
   using dir = tempDir();
   writeFileSync(`${dir.path}/file.ipc`, "not a socket");
   await using pull = new PullSocket();
@@ -63,19 +69,18 @@ test("Should remove a regular file at the path, as NNG does", async () => {
   expect(await kindOf(push.dial(dir.url("file.ipc")))).toBe("resolved");
 });
 
-test("Should fail with addrinuse when a live listener owns the path, and leave it working", async () => {
-  using dir = tempDir();
-  await using owner = new RepSocket();
-  await owner.listen(dir.url("busy.ipc"));
+test("fails with addrinuse when a live listener owns the path, and leaves it working", async () => {
+  await using link = await linked(new RepSocket(), new ReqSocket());
   await using intruder = new RepSocket();
-  expect(await kindOf(intruder.listen(dir.url("busy.ipc")))).toBe("addrinuse");
-  await using req = new ReqSocket();
-  await req.dial(dir.url("busy.ipc"));
-  await req.send(text("still here"));
-  expect(new TextDecoder().decode(await owner.recv())).toBe("still here");
+  expect(await kindOf(intruder.listen(link.url))).toBe("addrinuse");
+  await link.dialer.send(text("still here"));
+  expect(str(await link.listener.recv())).toBe("still here");
+  // New connections still reach the owner, not a file the intruder left.
+  await using late = new ReqSocket();
+  expect(await kindOf(late.dial(link.url))).toBe("resolved");
 });
 
-test("Should remove the socket file on close", async () => {
+test("removes the socket file on close", async () => {
   using dir = tempDir();
   const rep = new RepSocket();
   await rep.listen(dir.url("gone.ipc"));
@@ -84,14 +89,14 @@ test("Should remove the socket file on close", async () => {
   expect(existsSync(`${dir.path}/gone.ipc`)).toBe(false);
 });
 
-test("Should fail a dial with connrefused for a missing file and for a stale one", async () => {
+test("fails a dial with connrefused for a missing file and for a stale one", async () => {
   using dir = tempDir();
   expect(await kindOf(new ReqSocket().dial(dir.url("none.ipc")))).toBe("connrefused");
   await leaveStaleSocket(`${dir.path}/stale.ipc`);
   expect(await kindOf(new ReqSocket().dial(dir.url("stale.ipc")))).toBe("connrefused");
 });
 
-test("Should fail a dial with protocol when the listener speaks another protocol", async () => {
+test("fails a dial with protocol when the listener speaks another protocol", async () => {
   using dir = tempDir();
   const errors: string[] = [];
   await using pull = new PullSocket({ onPipeError: (e) => errors.push(e.kind) });
@@ -101,7 +106,7 @@ test("Should fail a dial with protocol when the listener speaks another protocol
   expect(pull.pipeCount).toBe(0);
 });
 
-test("Should send its header first and time out a dial when the listener never answers", async () => {
+test("sends its header first and times out a dial when the listener never answers", async () => {
   using dir = tempDir();
   using silent = rawListen(`${dir.path}/silent.ipc`);
   const req = new ReqSocket({ handshakeTimeoutMs: 50 });
@@ -110,7 +115,7 @@ test("Should send its header first and time out a dial when the listener never a
   expect(silent.peers[0]?.received()).toEqual(encodeHeader(Protocol.req0));
 });
 
-test("Should send its header at once and drop a peer that never answers it", async () => {
+test("sends its header at once and drops a peer that never answers it", async () => {
   using dir = tempDir();
   const errors: string[] = [];
   const options = {
@@ -126,18 +131,15 @@ test("Should send its header at once and drop a peer that never answers it", asy
   expect(errors).toEqual(["timeout"]);
 });
 
-test("Should carry 16 MiB messages through full socket buffers, in order", async () => {
-  using dir = tempDir();
-  await using pull = new PullSocket();
-  await pull.listen(dir.url("big.ipc"));
-  await using push = new PushSocket();
-  await push.dial(dir.url("big.ipc"));
+test("carries 16 MiB messages through full socket buffers, in order", async () => {
+  await using link = await linked(new PullSocket(), new PushSocket());
+  const { listener: pull, dialer: push } = link;
   const sent = [randomBytes(16 << 20), randomBytes(16 << 20)];
   for (const message of sent) await push.send(message);
   for (const message of sent) expect(message.equals(await pull.recv())).toBe(true);
 });
 
-test("Should connect in the background once a listener appears", async () => {
+test("connects in the background once a listener appears", async () => {
   using dir = tempDir();
   await using push = new PushSocket({ reconnectMinMs: 5, sendTimeoutMs: 5_000 });
   await push.dial(dir.url("later.ipc"), { background: true });
@@ -145,5 +147,5 @@ test("Should connect in the background once a listener appears", async () => {
   await using pull = new PullSocket();
   await pull.listen(dir.url("later.ipc"));
   await sending;
-  expect(new TextDecoder().decode(await pull.recv())).toBe("late");
+  expect(str(await pull.recv())).toBe("late");
 });

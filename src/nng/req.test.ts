@@ -1,45 +1,30 @@
 // Self-tests of REQ0: ids on the wire, stale replies, timeouts, connection drops and resend.
 import { expect, test } from "bun:test";
-import { kindOf, rawListen, tempDir } from "../../test/support/nng-kit.ts";
+import { kindOf, linked, rawListen, str, tempDir, text } from "../../test/support/nng-kit.ts";
 import { waitFor } from "../../test/support/wait.ts";
-import {
-  encodeFrame,
-  encodeHeader,
-  encodeRequestId,
-  FrameDecoder,
-  nextRequestId,
-  Protocol,
-} from "./frame.ts";
+import { encodeFrame, encodeHeader, encodeRequestId, nextRequestId, Protocol } from "./frame.ts";
 import { RepSocket } from "./rep.ts";
 import { ReqSocket } from "./req.ts";
 
-const text = (s: string) => new TextEncoder().encode(s);
-const str = (b: Uint8Array) => new TextDecoder().decode(b);
-
-test("Should throw a state error when REQ receives with nothing outstanding", async () => {
+test("throws a state error when REQ receives with nothing outstanding", async () => {
   await using req = new ReqSocket();
   expect(await kindOf(req.recv())).toBe("state");
 });
 
-test("Should time out recv on both sides with a typed error", async () => {
-  using dir = tempDir();
-  await using rep = new RepSocket({ recvTimeoutMs: 20 });
-  await rep.listen(dir.url("rep.ipc"));
+test("times out recv on both sides with a typed error", async () => {
+  const rep = new RepSocket({ recvTimeoutMs: 20 });
+  await using link = await linked(rep, new ReqSocket({ recvTimeoutMs: 20 }));
+  const { dialer: req } = link;
   expect(await kindOf(rep.recv())).toBe("timeout");
-  await using req = new ReqSocket({ recvTimeoutMs: 20 });
-  await req.dial(dir.url("rep.ipc"));
   await req.send(text("q"));
   expect(await kindOf(req.recv())).toBe("timeout");
   // A timed-out request is abandoned, as in NNG.
   expect(await kindOf(req.recv())).toBe("state");
 });
 
-test("Should discard a stale reply of an abandoned request", async () => {
-  using dir = tempDir();
-  await using rep = new RepSocket();
-  await rep.listen(dir.url("rep.ipc"));
-  await using req = new ReqSocket();
-  await req.dial(dir.url("rep.ipc"));
+test("discards a stale reply of an abandoned request", async () => {
+  await using link = await linked(new RepSocket(), new ReqSocket());
+  const { listener: rep, dialer: req } = link;
   await req.send(text("first"));
   await req.send(text("second"));
   expect(str(await rep.recv())).toBe("first");
@@ -49,7 +34,7 @@ test("Should discard a stale reply of an abandoned request", async () => {
   expect(str(await req.recv())).toBe("fresh");
 });
 
-test("Should send ids with bit 31 set, +1 per request, and ignore replies with other ids", async () => {
+test("sends ids with bit 31 set, +1 per request, and ignores replies with other ids", async () => {
   using dir = tempDir();
   using raw = rawListen(`${dir.path}/raw.ipc`);
   await using req = new ReqSocket();
@@ -61,9 +46,8 @@ test("Should send ids with bit 31 set, +1 per request, and ignore replies with o
   await dialed;
   await req.send(text("one"));
   await req.send(text("two"));
-  const frames = () => new FrameDecoder().push(peer.received().subarray(8));
-  await waitFor(() => frames().length === 2, "two requests");
-  const [one, two] = frames().map((f) => new DataView(f.buffer, f.byteOffset).getUint32(0));
+  await waitFor(() => peer.frames().length === 2, "two requests");
+  const [one, two] = peer.frames().map((f) => new DataView(f.buffer, f.byteOffset).getUint32(0));
   expect(one !== undefined && one >= 0x80000000).toBe(true);
   expect(two).toBe(nextRequestId(one ?? 0));
   peer.write(encodeFrame(encodeRequestId(one ?? 0), text("old")));
@@ -71,12 +55,9 @@ test("Should send ids with bit 31 set, +1 per request, and ignore replies with o
   expect(str(await req.recv())).toBe("new");
 });
 
-test("Should fail REQ recv with connreset when the connection drops and resend is off", async () => {
-  using dir = tempDir();
-  const rep = new RepSocket();
-  await rep.listen(dir.url("rep.ipc"));
-  await using req = new ReqSocket();
-  await req.dial(dir.url("rep.ipc"));
+test("fails REQ recv with connreset when the connection drops and resend is off", async () => {
+  await using link = await linked(new RepSocket(), new ReqSocket());
+  const { listener: rep, dialer: req } = link;
   await req.send(text("q"));
   await rep.recv();
   const reply = req.recv();
@@ -84,28 +65,23 @@ test("Should fail REQ recv with connreset when the connection drops and resend i
   expect(await kindOf(reply)).toBe("connreset");
 });
 
-test("Should resend on a new connection after the listener restarts, when resend is on", async () => {
-  using dir = tempDir();
-  const first = new RepSocket();
-  await first.listen(dir.url("rep.ipc"));
-  await using req = new ReqSocket({ resendMs: 60_000, reconnectMinMs: 10 });
-  await req.dial(dir.url("rep.ipc"), { reconnect: true });
+test("resends on a new connection after the listener restarts, when resend is on", async () => {
+  const req = new ReqSocket({ resendMs: 60_000, reconnectMinMs: 10 });
+  await using link = await linked(new RepSocket(), req, { reconnect: true });
+  const { listener: first } = link;
   await req.send(text("q"));
   expect(str(await first.recv())).toBe("q");
   await first.close();
   await using second = new RepSocket();
-  await second.listen(dir.url("rep.ipc"));
+  await second.listen(link.url);
   expect(str(await second.recv())).toBe("q");
   await second.send(text("answer"));
   expect(str(await req.recv())).toBe("answer");
 });
 
-test("Should resend an unanswered request after resendMs, with the same id", async () => {
-  using dir = tempDir();
-  await using rep = new RepSocket();
-  await rep.listen(dir.url("rep.ipc"));
-  await using req = new ReqSocket({ resendMs: 30 });
-  await req.dial(dir.url("rep.ipc"));
+test("resends an unanswered request after resendMs, with the same id", async () => {
+  await using link = await linked(new RepSocket(), new ReqSocket({ resendMs: 30 }));
+  const { listener: rep, dialer: req } = link;
   await req.send(text("q"));
   expect(str(await rep.recv())).toBe("q");
   expect(str(await rep.recv())).toBe("q");

@@ -9,9 +9,9 @@ import {
   fixtureCommand,
   fixturesDir,
   temporaryDir,
-  waitFor,
   waitForLine,
 } from "../../test/support/child-fixtures/fixtures.ts";
+import { waitFor } from "../../test/support/wait.ts";
 import { createLogger, type Logger, silentLogger } from "../log/logger.ts";
 import { ChildProcess } from "./child-process.ts";
 import { parsePidFile } from "./orphans.ts";

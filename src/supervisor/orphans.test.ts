@@ -8,8 +8,8 @@ import {
   type FixtureName,
   fixtureCommand,
   temporaryDir,
-  waitFor,
 } from "../../test/support/child-fixtures/fixtures.ts";
+import { waitFor } from "../../test/support/wait.ts";
 import { createLogger, silentLogger } from "../log/logger.ts";
 import { killOrphans, parsePidFile, writePidFile } from "./orphans.ts";
 import { isAlive, readProcStat } from "./proc-stat.ts";
@@ -113,7 +113,7 @@ describe("orphans", () => {
     ["1234\n", null],
     ["-1 5\n", null],
     ["", null],
-  ])("parsePidFile(%p)", (text, record) => {
+  ])("parsePidFile reads %j as %j", (text, record) => {
     expect(parsePidFile(text)).toEqual(record);
   });
 });

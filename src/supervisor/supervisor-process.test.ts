@@ -5,9 +5,9 @@ import {
   type FixtureName,
   fixtureCommand,
   fixturesDir,
-  waitFor,
   waitForLine,
 } from "../../test/support/child-fixtures/fixtures.ts";
+import { waitFor } from "../../test/support/wait.ts";
 import { silentLogger } from "../log/logger.ts";
 import { isAlive } from "./proc-stat.ts";
 import { createSupervisor } from "./supervisor.ts";

@@ -1,43 +1,15 @@
 // Tests of stopping and restarting a supervised process on request, with fakes.
 
 import { describe, expect, test } from "bun:test";
-import { waitFor } from "../../test/support/child-fixtures/fixtures.ts";
-import { FakeSpawner } from "../../test/support/fake-spawn.ts";
-import { silentLogger } from "../log/logger.ts";
-import { createSupervisor } from "./supervisor.ts";
-import type { SupervisorOptions, SupervisorStatus } from "./supervisor-api.ts";
-import { VirtualClock } from "./virtual-clock.ts";
-
-function setup(options: Partial<SupervisorOptions> = {}) {
-  const clock = new VirtualClock();
-  const spawner = new FakeSpawner();
-  const supervisor = createSupervisor({
-    name: "mirror",
-    command: ["./mirror"],
-    cwd: "/",
-    env: {},
-    logger: silentLogger,
-    clock,
-    spawn: spawner.spawn,
-    ...options,
-  });
-  const reaches = (status: SupervisorStatus) =>
-    waitFor(() => supervisor.status().status === status, `status ${status}`);
-  return { clock, spawner, supervisor, reaches };
-}
+import { fakeSupervisor, withoutProcess } from "../../test/support/supervisor-kit.ts";
+import { waitFor } from "../../test/support/wait.ts";
 
 describe("supervisor stop and restart", () => {
   test("stop() sends SIGTERM, ends in state stop, and nothing restarts", async () => {
-    const { clock, spawner, supervisor } = setup();
+    const { clock, spawner, supervisor } = fakeSupervisor();
     await supervisor.start();
     await supervisor.stop();
-    expect(supervisor.status()).toEqual({
-      status: "stop",
-      errMsg: "",
-      pid: 0,
-      restarts: 0,
-      startedAt: null,
-    });
+    expect(supervisor.status()).toEqual(withoutProcess("stop"));
     // The SIGKILL comes after the exit: it sweeps whatever else was left in the group.
     expect(spawner.last.signals).toEqual(["SIGTERM", "SIGKILL"]);
     expect(spawner.last.alive).toBe(false);
@@ -46,7 +18,7 @@ describe("supervisor stop and restart", () => {
   });
 
   test("stop() falls back to SIGKILL when the grace period ends", async () => {
-    const { clock, spawner, supervisor } = setup({ stopGraceMs: 5000 });
+    const { clock, spawner, supervisor } = fakeSupervisor({ stopGraceMs: 5000 });
     await supervisor.start();
     spawner.last.ignoreSigterm = true;
     const stopped = supervisor.stop();
@@ -60,7 +32,7 @@ describe("supervisor stop and restart", () => {
   });
 
   test("stop() while a restart is pending cancels the restart", async () => {
-    const { clock, spawner, supervisor, reaches } = setup();
+    const { clock, spawner, supervisor, reaches } = fakeSupervisor();
     await supervisor.start();
     spawner.last.exit(1);
     await reaches("error");
@@ -72,14 +44,14 @@ describe("supervisor stop and restart", () => {
   });
 
   test("stop() before the process is ready rejects the pending start()", async () => {
-    const { supervisor } = setup({ onStarted: () => new Promise(() => {}) });
+    const { supervisor } = fakeSupervisor({ onStarted: () => new Promise(() => {}) });
     const started = supervisor.start();
     await supervisor.stop();
     await expect(started).rejects.toThrow("mirror was stopped before it was ready");
   });
 
   test("restartNow() replaces the process, counts a restart and forgets past crashes", async () => {
-    const { clock, spawner, supervisor, reaches } = setup();
+    const { clock, spawner, supervisor, reaches } = fakeSupervisor();
     await using _ = supervisor;
     await supervisor.start();
     spawner.last.exit(1);
@@ -95,7 +67,7 @@ describe("supervisor stop and restart", () => {
   });
 
   test("restartNow() starts again after the supervisor gave up", async () => {
-    const { spawner, supervisor, reaches } = setup({ backoff: { maxCrashes: 1 } });
+    const { spawner, supervisor, reaches } = fakeSupervisor({ backoff: { maxCrashes: 1 } });
     await using _ = supervisor;
     await supervisor.start();
     spawner.last.exit(1);
@@ -106,7 +78,7 @@ describe("supervisor stop and restart", () => {
   });
 
   test("start() on a started supervisor does not start a second process", async () => {
-    const { spawner, supervisor } = setup();
+    const { spawner, supervisor } = fakeSupervisor();
     await using _ = supervisor;
     await supervisor.start();
     await supervisor.start();
@@ -114,7 +86,7 @@ describe("supervisor stop and restart", () => {
   });
 
   test("start() after stop() starts afresh with the restart count at zero", async () => {
-    const { spawner, supervisor } = setup();
+    const { spawner, supervisor } = fakeSupervisor();
     await using _ = supervisor;
     await supervisor.start();
     await supervisor.restartNow();

@@ -1,36 +1,12 @@
 // Tests of the supervisor's states and restart policy, with fake processes and a virtual clock.
 
 import { describe, expect, test } from "bun:test";
-import { waitFor } from "../../test/support/child-fixtures/fixtures.ts";
-import { FakeSpawner } from "../../test/support/fake-spawn.ts";
-import { silentLogger } from "../log/logger.ts";
-import { createSupervisor } from "./supervisor.ts";
-import type { SupervisorOptions, SupervisorStatus } from "./supervisor-api.ts";
-import { VirtualClock } from "./virtual-clock.ts";
-
-const t0 = Date.UTC(2025, 0, 1);
-
-function setup(options: Partial<SupervisorOptions> = {}) {
-  const clock = new VirtualClock(t0);
-  const spawner = new FakeSpawner();
-  const supervisor = createSupervisor({
-    name: "mirror",
-    command: ["./mirror", "--flag"],
-    cwd: "/plugins/portable/mirror",
-    env: { LANG: "C" },
-    logger: silentLogger,
-    clock,
-    spawn: spawner.spawn,
-    ...options,
-  });
-  const reaches = (status: SupervisorStatus) =>
-    waitFor(() => supervisor.status().status === status, `status ${status}`);
-  return { clock, spawner, supervisor, reaches };
-}
+import { fakeSupervisor, withoutProcess } from "../../test/support/supervisor-kit.ts";
+import { waitFor } from "../../test/support/wait.ts";
 
 describe("supervisor", () => {
   test("a process without onStarted is running as soon as it is spawned", async () => {
-    const { spawner, supervisor } = setup();
+    const { spawner, supervisor } = fakeSupervisor();
     await using _ = supervisor;
     await supervisor.start();
     expect(supervisor.status()).toEqual({
@@ -49,7 +25,7 @@ describe("supervisor", () => {
 
   test("a process is initializing until onStarted resolves", async () => {
     const handshake = Promise.withResolvers<void>();
-    const { supervisor } = setup({ onStarted: () => handshake.promise });
+    const { supervisor } = fakeSupervisor({ onStarted: () => handshake.promise });
     await using _ = supervisor;
     const started = supervisor.start();
     await waitFor(() => supervisor.status().pid === 1001, "the spawn");
@@ -60,7 +36,7 @@ describe("supervisor", () => {
   });
 
   test("markRunning makes the process running before onStarted resolves", async () => {
-    const { supervisor } = setup({ onStarted: () => new Promise(() => {}) });
+    const { supervisor } = fakeSupervisor({ onStarted: () => new Promise(() => {}) });
     await using _ = supervisor;
     const started = supervisor.start();
     await waitFor(() => supervisor.status().pid === 1001, "the spawn");
@@ -70,20 +46,16 @@ describe("supervisor", () => {
   });
 
   test("an unexpected exit records the code and last lines and restarts after 500 ms", async () => {
-    const { clock, spawner, supervisor, reaches } = setup();
+    const { clock, spawner, supervisor, reaches } = fakeSupervisor();
     await using _ = supervisor;
     await supervisor.start();
     spawner.last.print("loading model\n");
     spawner.last.print("panic: bad frame\n", "stderr");
     spawner.last.exit(3);
     await reaches("error");
-    expect(supervisor.status()).toEqual({
-      status: "error",
-      errMsg: "exited with code 3: loading model\npanic: bad frame",
-      pid: 0,
-      restarts: 0,
-      startedAt: null,
-    });
+    expect(supervisor.status()).toEqual(
+      withoutProcess("error", "exited with code 3: loading model\npanic: bad frame"),
+    );
     expect(clock.pending()).toEqual([500]);
     clock.advance(499);
     expect(spawner.processes.length).toBe(1);
@@ -94,7 +66,7 @@ describe("supervisor", () => {
   });
 
   test("restarts wait 0.5, 1, 2 and 4 s, and the fifth crash in two minutes gives up", async () => {
-    const { clock, spawner, supervisor, reaches } = setup();
+    const { clock, spawner, supervisor, reaches } = fakeSupervisor();
     await using _ = supervisor;
     await supervisor.start();
     const delays: number[] = [];
@@ -108,19 +80,14 @@ describe("supervisor", () => {
     }
     expect(delays).toEqual([500, 1000, 2000, 4000]);
     expect(spawner.processes.length).toBe(5);
-    expect(supervisor.status()).toEqual({
-      status: "error",
-      errMsg:
-        "gave up after 5 crashes in 2 minutes; update the plugin or restart plugd; " +
-        "last failure: killed by signal SIGSEGV: crash 5",
-      pid: 0,
-      restarts: 4,
-      startedAt: null,
-    });
+    const gaveUp =
+      "gave up after 5 crashes in 2 minutes; update the plugin or restart plugd; " +
+      "last failure: killed by signal SIGSEGV: crash 5";
+    expect(supervisor.status()).toEqual(withoutProcess("error", gaveUp, 4));
   });
 
   test("a process that ran healthy for 60 s is restarted after 500 ms again", async () => {
-    const { clock, spawner, supervisor, reaches } = setup();
+    const { clock, spawner, supervisor, reaches } = fakeSupervisor();
     await using _ = supervisor;
     await supervisor.start();
     for (const delay of [500, 1000]) {
@@ -143,7 +110,7 @@ describe("supervisor", () => {
   });
 
   test("output of every process is kept in one buffer, but errMsg has the last process's only", async () => {
-    const { clock, spawner, supervisor, reaches } = setup();
+    const { clock, spawner, supervisor, reaches } = fakeSupervisor();
     await using _ = supervisor;
     await supervisor.start();
     spawner.last.print("first run\n");
@@ -158,7 +125,7 @@ describe("supervisor", () => {
   });
 
   test("a rejecting onStarted kills the process and counts as a crash", async () => {
-    const { clock, spawner, supervisor } = setup({
+    const { clock, spawner, supervisor } = fakeSupervisor({
       onStarted: async (child) => {
         spawner.last.print("listening on ipc\n");
         await waitFor(() => child.lastLines().length === 1, "the line");
@@ -175,7 +142,7 @@ describe("supervisor", () => {
   });
 
   test("start() rejects with errMsg when the first process exits before it is ready", async () => {
-    const { spawner, supervisor } = setup({ onStarted: () => new Promise(() => {}) });
+    const { spawner, supervisor } = fakeSupervisor({ onStarted: () => new Promise(() => {}) });
     await using _ = supervisor;
     const started = supervisor.start();
     await waitFor(() => spawner.processes.length === 1, "the spawn");
@@ -185,7 +152,7 @@ describe("supervisor", () => {
   });
 
   test("a spawn that throws is an error and is retried with back-off", async () => {
-    const { clock, spawner, supervisor, reaches } = setup();
+    const { clock, spawner, supervisor, reaches } = fakeSupervisor();
     await using _ = supervisor;
     spawner.failNext = new Error('Executable not found in $PATH: "./mirror"');
     await expect(supervisor.start()).rejects.toThrow(

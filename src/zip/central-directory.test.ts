@@ -156,7 +156,15 @@ describe("readCentralDirectory", () => {
 
 describe("readCentralDirectory on damaged or foreign files", () => {
   const plain = buildZip({ "a.txt": "hello", "b.txt": "world" });
-  const patchEnd = (at: number, value: number, width: 2 | 4) => {
+  /** Offset and width of the end record's fields that the cases damage. */
+  const endFields = {
+    disk: [4, 2],
+    entries: [10, 2],
+    directorySize: [12, 4],
+    directoryOffset: [16, 4],
+  } as const;
+  const patchEnd = (field: keyof typeof endFields, value: number) => {
+    const [at, width] = endFields[field];
     const copy = plain.slice();
     const view = new DataView(copy.buffer);
     if (width === 2) view.setUint16(endRecordAt(copy) + at, value, true);
@@ -175,25 +183,25 @@ describe("readCentralDirectory on damaged or foreign files", () => {
       plain.subarray(0, plain.length - 10),
       "no end of central directory record in its last 64 KiB",
     ],
-    ["a split archive", patchEnd(4, 1, 2), "it is split over several disks"],
+    ["a split archive", patchEnd("disk", 1), "it is split over several disks"],
     [
       "a directory running into its end record",
-      patchEnd(12, 0x10000, 4),
+      patchEnd("directorySize", 0x10000),
       "its central directory runs past its end record",
     ],
     [
       "an end record counting too many entries",
-      patchEnd(10, 3, 2),
+      patchEnd("entries", 3),
       "central directory record 3 is damaged",
     ],
     [
       "an end record counting too few entries",
-      patchEnd(10, 1, 2),
+      patchEnd("entries", 1),
       "its central directory holds more records than the 1 it counts",
     ],
     [
       "Zip64 markers without a locator",
-      patchEnd(16, 0xffffffff, 4),
+      patchEnd("directoryOffset", 0xffffffff),
       "its end record asks for Zip64 but there is no Zip64 locator",
     ],
   ];

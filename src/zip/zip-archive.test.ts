@@ -186,14 +186,19 @@ describe("ZipArchive.readText", () => {
 });
 
 describe("ZipArchive lifecycle", () => {
-  test("can be closed twice", async () => {
+  test("closes its file once, and a second close does nothing", async () => {
     using folder = tempFolder();
     const archive = await ZipArchive.open(
       writeZip(folder.path, buildZip({ a: "x" })),
       defaultZipLimits,
     );
-    await archive.close();
-    await archive.close();
+    const [entry] = archive.entries;
+    if (entry === undefined) throw new Error("no entry");
+    expect(await archive.readText(entry, 10)).toBe("x");
+    expect(await archive.close()).toBeUndefined();
+    expect(await archive.close()).toBeUndefined();
+    // Closed for real: its file can no longer be read.
+    expect(await rejection(archive.readText(entry, 10))).toMatchObject({ code: "EBADF" });
   });
 
   test("fails with a 500 when the zip file cannot be opened", async () => {

@@ -1,9 +1,9 @@
 // Helpers for tests that run the child fixtures: commands, waiting for output, temporary dirs.
-
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { OutputBuffer, OutputLine } from "../../../src/supervisor/output-buffer.ts";
+import { waitFor } from "../wait.ts";
 
 export type FixtureName = "forever" | "exit-3" | "crash" | "ignore-term" | "grandchild";
 
@@ -15,26 +15,27 @@ export function fixtureCommand(name: FixtureName): string[] {
 /** The directory holding the fixtures, a fine working directory for them. */
 export const fixturesDir = import.meta.dir;
 
-/** Resolves with the first line, held or new, that `matches`; rejects after `timeoutMs`. */
-export function waitForLine(
+/**
+ * Resolves with the first line, held or new, that `matches`; rejects after `timeoutMs`.
+ * New lines are heard as they come, so one is not missed when the ring moves on.
+ */
+export async function waitForLine(
   output: OutputBuffer,
   matches: (line: OutputLine) => boolean,
   timeoutMs = 10_000,
 ): Promise<OutputLine> {
-  const held = output.tail(output.capacity).find(matches);
-  if (held !== undefined) return Promise.resolve(held);
-  const { promise, resolve, reject } = Promise.withResolvers<OutputLine>();
-  const timer = setTimeout(() => reject(new Error("no matching output line in time")), timeoutMs);
+  let found = output.tail(output.capacity).find(matches);
   const unsubscribe = output.subscribe((line) => {
-    if (!matches(line)) return;
-    clearTimeout(timer);
-    unsubscribe();
-    resolve(line);
+    if (found === undefined && matches(line)) found = line;
   });
-  return promise;
+  try {
+    await waitFor(() => found !== undefined, "a matching output line", timeoutMs);
+  } finally {
+    unsubscribe();
+  }
+  if (found === undefined) throw new Error("no matching output line");
+  return found;
 }
-
-export { waitFor } from "../wait.ts";
 
 /** A temporary directory removed when the test's `await using` scope ends. */
 export async function temporaryDir(): Promise<{ path: string } & AsyncDisposable> {
