@@ -68,10 +68,6 @@ interface ServeFlags {
  */
 async function serve(flags: ServeFlags): Promise<void> {
   const env = processEnvironment();
-  // As sd_notify(3) with unset_environment: plugins must not notify as plugd. (Editing
-  // process.env would not do: Bun.spawn passes the environment plugd started with.)
-  const childEnv = { ...env };
-  for (const name of systemdVariables) delete childEnv[name];
   // Signals are handled from the start; one that comes while plugd starts is acted on after.
   let requested: { code: number; reason: string } | undefined;
   let stopNow: ((code: number, reason: string) => void) | undefined;
@@ -86,7 +82,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     configFile: flags.config,
     host: flags.host,
     port: flags.port,
-    childEnv,
+    childEnv: childEnvironment(env),
     stopTimeoutMs: flags.stopTimeoutMs,
     onStopRequest: (code) => shutdown(code, "a request asked plugd to stop"),
   });
@@ -109,6 +105,17 @@ async function serve(flags: ServeFlags): Promise<void> {
     void stopAndExit(plugd, logger.child({ module: "main" }), { code, reason }, service.close);
   };
   if (requested) stopNow(requested.code, requested.reason);
+}
+
+/**
+ * plugd's environment less systemd's variables, as sd_notify(3) with unset_environment:
+ * plugins must not notify as plugd. (Editing process.env would not do: Bun.spawn passes the
+ * environment plugd started with.)
+ */
+function childEnvironment(env: Record<string, string>): Record<string, string> {
+  const childEnv = { ...env };
+  for (const name of systemdVariables) delete childEnv[name];
+  return childEnv;
 }
 
 async function stopAndExit(

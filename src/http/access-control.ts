@@ -34,17 +34,7 @@ export function accessControl(deps: AccessControlDeps) {
   const admitted = new WeakMap<Request, Admitted>();
   return new Elysia({ name: "access-control" })
     .onRequest(async ({ request, server }) => {
-      const time = new Date().toISOString();
-      const started = performance.now();
-      const url = new URL(request.url);
-      const client = server?.requestIP(request)?.address;
-      const identity = await deps.gate.admit({
-        path: url.pathname,
-        authorization: request.headers.get("authorization"),
-        address: client,
-      });
-      const change = isChange(request.method) ? { shaBefore: null } : undefined;
-      admitted.set(request, { time, started, client, identity, change });
+      admitted.set(request, await admit(deps.gate, request, server?.requestIP(request)?.address));
     })
     .onParse({ as: "global" }, ({ request }) => parseBody(request, deps.limits))
     .onTransform({ as: "global" }, ({ request, route, params }) => {
@@ -77,6 +67,19 @@ export function accessControl(deps: AccessControlDeps) {
         durationMs: Math.round((performance.now() - state.started) * 10) / 10,
       });
     });
+}
+
+/** Asks the gate (which throws 401/403) and notes what the audit line needs. */
+async function admit(gate: Gate, request: Request, client: string | undefined): Promise<Admitted> {
+  const time = new Date().toISOString();
+  const started = performance.now();
+  const identity = await gate.admit({
+    path: new URL(request.url).pathname,
+    authorization: request.headers.get("authorization"),
+    address: client,
+  });
+  const change = isChange(request.method) ? { shaBefore: null } : undefined;
+  return { time, started, client, identity, change };
 }
 
 /** The status the answer will carry: handlers return values, status() results or Responses. */

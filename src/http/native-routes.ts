@@ -50,13 +50,18 @@ export function nativeRoutes(deps: NativeRouteDeps) {
 }
 
 function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
-  const { ctx } = deps;
-  const kind = nativeKind(type);
-  // A plain string keeps Elysia from typing each route path as a union of three.
-  const base: string = `/plugins/${type}`;
-  const detail = { tags: [type] };
-  const named = changes(type, "param");
   return new Elysia({ name: `native-${type}` })
+    .use(typeReads(type, deps.ctx))
+    .use(typeChanges(type, deps));
+}
+
+/** A plain string keeps Elysia from typing each route path as a union of three. */
+const baseOf = (type: NativeType): string => `/plugins/${type}`;
+
+function typeReads(type: NativeType, ctx: InstallContext) {
+  const base = baseOf(type);
+  const detail = { tags: [type] };
+  return new Elysia({ name: `native-${type}-reads` })
     .get(
       `${base}/prebuild`,
       () =>
@@ -69,6 +74,23 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
       detail,
       response: answers({ 200: NameList }),
     })
+    .get(
+      `${base}/:name`,
+      ({ params }) =>
+        inContext(`describe ${type} plugin ${params.name}`, () =>
+          describeNative(ctx, type, params.name),
+        ),
+      { params: NameParams, detail, response: answers({ 200: NativeDescription }) },
+    );
+}
+
+// Over 40 lines: one Elysia chain of three routes, kept whole so Elysia infers each one's types.
+function typeChanges(type: NativeType, deps: NativeRouteDeps) {
+  const { ctx } = deps;
+  const kind = nativeKind(type);
+  const base = baseOf(type);
+  const named = { detail: { tags: [type], ...changes(type, "param") } };
+  return new Elysia({ name: `native-${type}-changes` })
     .post(
       base,
       ({ body, status }) =>
@@ -78,17 +100,9 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
         }),
       {
         body: InstallBodySchema,
-        detail: { ...detail, ...changes(type, "body") },
+        detail: { tags: [type], ...changes(type, "body") },
         response: answers({ 201: Sentence }),
       },
-    )
-    .get(
-      `${base}/:name`,
-      ({ params }) =>
-        inContext(`describe ${type} plugin ${params.name}`, () =>
-          describeNative(ctx, type, params.name),
-        ),
-      { params: NameParams, detail, response: answers({ 200: NativeDescription }) },
     )
     .put(
       `${base}/:name`,
@@ -98,9 +112,9 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
           return `plugin ${params.name} is updated and the server must restart for the change to take effect.`;
         }),
       {
+        ...named,
         params: NameParams,
         body: InstallBodySchema,
-        detail: { ...detail, ...named },
         response: answers({ 200: Sentence }),
       },
     )
@@ -116,12 +130,7 @@ function typeRoutes(type: NativeType, deps: NativeRouteDeps) {
             ? `${done} and the server will be stopped`
             : `${done} and the server must restart for the change to take effect.`;
         }),
-      {
-        params: NameParams,
-        query: DeleteQuery,
-        detail: { ...detail, ...named },
-        response: answers({ 200: Sentence }),
-      },
+      { ...named, params: NameParams, query: DeleteQuery, response: answers({ 200: Sentence }) },
     );
 }
 

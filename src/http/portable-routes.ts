@@ -26,30 +26,24 @@ const LogsQuery = t.Object({
   follow: t.Optional(t.String({ description: "1: keep the answer open and stream new lines" })),
 });
 
+const base = "/plugins/portables";
+const detail = { tags: ["portables"] };
+
 /** One Elysia instance for /plugins/portables. */
 export function portableRoutes(ctx: InstallContext) {
-  const detail = { tags: ["portables"] };
-  const base = "/plugins/portables";
-  const named = changes("portables", "param");
   return new Elysia({ name: "portables" })
     .use(symbolRoutes(ctx))
+    .use(portableReads(ctx))
+    .use(portableChanges(ctx));
+}
+
+/** The list, a plugin's manifest and live status, and the program's output. */
+function portableReads(ctx: InstallContext) {
+  return new Elysia({ name: "portables-reads" })
     .get(base, () => jsonList(listPlugins(ctx, "portables")), {
       detail,
       response: answers({ 200: NameList }),
     })
-    .post(
-      base,
-      ({ body, status }) =>
-        inContext(`create portable plugin ${body.name}`, async () => {
-          await createPlugin(ctx, portableKind, body);
-          return status(201, `portable plugin ${body.name} is created`);
-        }),
-      {
-        body: InstallBodySchema,
-        detail: { ...detail, ...changes("portables", "body") },
-        response: answers({ 201: Sentence }),
-      },
-    )
     .get(
       `${base}/:name`,
       ({ params }) =>
@@ -82,6 +76,25 @@ export function portableRoutes(ctx: InstallContext) {
         detail,
         response: answers({ 200: t.String({ description: "text/plain output lines" }) }),
       },
+    );
+}
+
+/** Create, update and delete. */
+function portableChanges(ctx: InstallContext) {
+  const named = { detail: { ...detail, ...changes("portables", "param") } };
+  return new Elysia({ name: "portables-changes" })
+    .post(
+      base,
+      ({ body, status }) =>
+        inContext(`create portable plugin ${body.name}`, async () => {
+          await createPlugin(ctx, portableKind, body);
+          return status(201, `portable plugin ${body.name} is created`);
+        }),
+      {
+        body: InstallBodySchema,
+        detail: { ...detail, ...changes("portables", "body") },
+        response: answers({ 201: Sentence }),
+      },
     )
     .put(
       `${base}/:name`,
@@ -91,9 +104,9 @@ export function portableRoutes(ctx: InstallContext) {
           return `portable plugin ${params.name} is updated`;
         }),
       {
+        ...named,
         params: NameParams,
         body: InstallBodySchema,
-        detail: { ...detail, ...named },
         response: answers({ 200: Sentence }),
       },
     )
@@ -104,6 +117,6 @@ export function portableRoutes(ctx: InstallContext) {
           await deletePlugin(ctx, portableKind, params.name);
           return `portable plugin ${params.name} is deleted`;
         }),
-      { params: NameParams, detail: { ...detail, ...named }, response: answers({ 200: Sentence }) },
+      { ...named, params: NameParams, response: answers({ 200: Sentence }) },
     );
 }
