@@ -145,10 +145,11 @@ describe("running portable plugins", () => {
   test("a crash is recorded and the plugin is restarted", async () => {
     await using server = await startServer({ config: fast });
     const name = uniquePluginName();
-    const zip = portablePluginZip({ name, behaviour: { crashAfterMs: 200, crashOnce: true } });
+    const zip = portablePluginZip({ name, behaviour: { crashOnSignal: true } });
     await using files = startFileServer({ "/p.zip": zip });
     expect((await create(server, name, files.url("/p.zip"))).status).toBe(201);
     const first = (await statusOf(server, name)).pid;
+    process.kill(first, "SIGUSR1");
     await waitFor(async () => {
       const s = await statusOf(server, name);
       return s.status === "running" && s.restarts === 1;

@@ -7,6 +7,7 @@ import {
   fixtureHarness,
   type Harness,
 } from "../../test/support/portable-plugins/plugin-harness.ts";
+import { VirtualClock } from "../../test/support/virtual-clock.ts";
 import { isAlive, waitFor } from "../../test/support/wait.ts";
 import { ReqSocket } from "../nng/req.ts";
 import type { SupervisorStatus } from "../supervisor/supervisor-api.ts";
@@ -28,10 +29,11 @@ describe("PortablePlugin supervision", () => {
       let messages = 0;
       const name = uniquePluginName();
       const [fa, fb] = [`${name}_a`, `${name}_b`];
+      // The back-off runs on a virtual clock: the plugin stays in error until the test moves it.
+      const clock = new VirtualClock(Date.now());
       await using h = await fixtureHarness(
-        { name, behaviour: { crashAfterMs: 600, crashOnce: true, functions: [fa, fb] } },
-        // A back-off long enough for the error state to be seen by polling.
-        { backoff: { initialDelayMs: 300 }, onSourceData: () => messages++ },
+        { name, behaviour: { crashOnSignal: true, functions: [fa, fb] } },
+        { clock, backoff: { initialDelayMs: 300 }, onSourceData: () => messages++ },
       );
       await h.plugin.start();
       const meta = { ruleId: h.rule, opId: "o", instanceId: 0 };
@@ -46,10 +48,12 @@ describe("PortablePlugin supervision", () => {
       await h.plugin.startSymbol(source);
       await h.plugin.startSymbol(sink);
       const firstPid = h.plugin.status().pid;
+      process.kill(firstPid, "SIGUSR1");
       await reaches(h, "error");
       const failed = h.plugin.status();
       expect(failed.errMsg).toStartWith("exited with code 1: ");
       expect(failed.errMsg).toContain("crashing on purpose");
+      clock.advance(300);
       await reaches(h, "running", 1);
       expect(h.plugin.status()).toMatchObject({
         restarts: 1,

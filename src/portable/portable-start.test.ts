@@ -78,15 +78,18 @@ describe("PortablePlugin start and stop", () => {
   );
 
   test(
-    "the plugin's output can be followed while it prints",
+    "the plugin's output can be followed while it prints, from its first line",
     async () => {
       await using h = await fixtureHarness({ behaviour: { linesPerSecond: 50 } });
-      await h.plugin.start();
+      // Subscribed before the process exists, so no line can come before the subscription.
       const seen: string[] = [];
       const unsubscribe = h.plugin.output.subscribe((line) => seen.push(line.text));
+      await h.plugin.start();
       await waitForLine(h.plugin.output, (l) => l.text.endsWith("line 5"));
       unsubscribe();
-      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.some((text) => text.endsWith("line 5"))).toBe(true);
+      const kept = h.plugin.output.tail(10_000).map((l) => l.text);
+      expect(seen).toEqual(kept.slice(0, seen.length));
       expect(seen.every((text) => text.startsWith(`[${h.name}] `))).toBe(true);
     },
     SLOW,

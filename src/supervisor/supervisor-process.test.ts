@@ -7,12 +7,12 @@ import {
   fixturesDir,
   waitForLine,
 } from "../../test/support/child-fixtures/fixtures.ts";
+import { VirtualClock } from "../../test/support/virtual-clock.ts";
 import { waitFor } from "../../test/support/wait.ts";
 import { silentLogger } from "../log/logger.ts";
 import { isAlive } from "./proc-stat.ts";
 import { createSupervisor } from "./supervisor.ts";
 import type { Supervisor, SupervisorStatus } from "./supervisor-api.ts";
-import { VirtualClock } from "./virtual-clock.ts";
 
 function supervise(name: FixtureName, clock: VirtualClock): Supervisor {
   return createSupervisor({

@@ -1,7 +1,7 @@
 // Tests of what plugd tells systemd over its life, with a fake socket and a virtual clock.
 import { describe, expect, test } from "bun:test";
+import { VirtualClock } from "../../test/support/virtual-clock.ts";
 import { silentLogger } from "../log/logger.ts";
-import { VirtualClock } from "../supervisor/virtual-clock.ts";
 import { announceReady } from "./service-manager.ts";
 
 function recorder() {

@@ -1,6 +1,6 @@
 // Tests of the watchdog: when $WATCHDOG_USEC asks for pings, and their pace on a virtual clock.
 import { describe, expect, test } from "bun:test";
-import { VirtualClock } from "../supervisor/virtual-clock.ts";
+import { VirtualClock } from "../../test/support/virtual-clock.ts";
 import { startWatchdog, watchdogInterval } from "./watchdog.ts";
 
 describe("watchdogInterval", () => {

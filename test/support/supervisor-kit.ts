@@ -2,8 +2,8 @@
 import { silentLogger } from "../../src/log/logger.ts";
 import { createSupervisor } from "../../src/supervisor/supervisor.ts";
 import type { SupervisorOptions, SupervisorStatus } from "../../src/supervisor/supervisor-api.ts";
-import { VirtualClock } from "../../src/supervisor/virtual-clock.ts";
 import { FakeSpawner } from "./fake-spawn.ts";
+import { VirtualClock } from "./virtual-clock.ts";
 import { waitFor } from "./wait.ts";
 
 /** The virtual clock's start: 2025-01-01T00:00:00.000Z. */

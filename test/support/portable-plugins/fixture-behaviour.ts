@@ -11,8 +11,8 @@ export interface FixtureBehaviour {
   exitAtOnce?: { code: number; lines: string[] };
   /** After the handshake, print a line and exit with code 1 after this many ms. */
   crashAfterMs?: number;
-  /** Crash only in the first run: a marker file in the working folder remembers it. */
-  crashOnce?: boolean;
+  /** On SIGUSR1, print a line and exit with code 1: a crash at the moment the test chooses. */
+  crashOnSignal?: boolean;
   /** Keep running on SIGTERM (only SIGKILL ends it). */
   ignoreSigterm?: boolean;
   /** Print this many numbered lines per second. */

@@ -1,7 +1,6 @@
 // Test plugin: a portable plugin behaving like one built with eKuiper's current Go SDK, on our nng.
 
-import { existsSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { isNngError } from "../../../src/nng/nng-error.ts";
 import { ReqSocket } from "../../../src/nng/req.ts";
 import { type FixtureBehaviour, loadBehaviour } from "./fixture-behaviour.ts";
@@ -39,10 +38,7 @@ function exitAtOnce(spec: { code: number; lines: string[] }): never {
 }
 
 function scheduleCrash(ms: number): void {
-  const marker = join(process.cwd(), "crashed-once.marker");
-  if (behaviour.crashOnce && existsSync(marker)) return;
   setTimeout(() => {
-    if (behaviour.crashOnce) writeFileSync(marker, "");
     console.error(`[${name}] crashing on purpose`);
     process.exit(1);
   }, ms);
@@ -99,6 +95,12 @@ async function handle(body: Uint8Array): Promise<string> {
 async function serveControl(req: ReqSocket): Promise<never> {
   await req.send(new TextEncoder().encode("handshake"));
   if (behaviour.crashAfterMs !== undefined) scheduleCrash(behaviour.crashAfterMs);
+  if (behaviour.crashOnSignal) {
+    process.on("SIGUSR1", () => {
+      console.error(`[${name}] crashing on purpose`);
+      process.exit(1);
+    });
+  }
   for (;;) {
     let body: Uint8Array;
     try {

@@ -1,6 +1,6 @@
 // VirtualClock: a test clock whose time moves only when a test calls advance().
 
-import type { Clock, TimerHandle } from "./clock.ts";
+import type { Clock, TimerHandle } from "../../src/supervisor/clock.ts";
 
 interface VirtualTimer {
   readonly id: TimerHandle;

@@ -1,8 +1,8 @@
 // Tests of the virtual clock that drives back-off tests.
 
 import { describe, expect, test } from "bun:test";
-import { realClock } from "./clock.ts";
-import { VirtualClock } from "./virtual-clock.ts";
+import { realClock } from "../src/supervisor/clock.ts";
+import { VirtualClock } from "./support/virtual-clock.ts";
 
 describe("VirtualClock", () => {
   test("advance runs due timers in due order with now() at each due time", () => {
