@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RepSocket } from "../src/nng/rep.ts";
-import { ReqSocket } from "../src/nng/req.ts";
 import { libnngPath } from "../test/support/libnng.ts";
 import { LibnngPeer } from "../test/support/libnng-peer.ts";
+import { ReqSocket } from "../test/support/nng-req/req-socket.ts";
 
 const warmup = 500;
 const rounds = 5_000;

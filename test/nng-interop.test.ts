@@ -4,10 +4,10 @@ import { existsSync } from "node:fs";
 import { PullSocket } from "../src/nng/pull.ts";
 import { PushSocket } from "../src/nng/push.ts";
 import { RepSocket } from "../src/nng/rep.ts";
-import { ReqSocket } from "../src/nng/req.ts";
 import { libnngPath } from "./support/libnng.ts";
 import { LibnngPeer } from "./support/libnng-peer.ts";
 import { kindOf, str, tempDir, text } from "./support/nng-kit.ts";
+import { ReqSocket } from "./support/nng-req/req-socket.ts";
 import { waitFor } from "./support/wait.ts";
 
 const missing = libnngPath() === undefined;

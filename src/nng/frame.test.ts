@@ -1,15 +1,12 @@
 // Unit tests of the SP wire format, byte-exact against the captures in portable-protocol.md.
 import { describe, expect, test } from "bun:test";
 import { text } from "../../test/support/nng-kit.ts";
+import { encodeRequestId, nextRequestId } from "../../test/support/nng-req/request-id.ts";
 import {
   encodeFrame,
   encodeHeader,
-  encodeRequestId,
   FrameDecoder,
-  nextRequestId,
   Protocol,
-  randomRequestId,
-  readRequestId,
   splitBacktrace,
   validateHeader,
 } from "./frame.ts";
@@ -167,22 +164,5 @@ describe("REQ/REP ids", () => {
     const hops = (n: number) => Array.from({ length: n }, () => [0, 0, 0, 1]).flat();
     expect(splitBacktrace(Uint8Array.from([...hops(7), 0x80, 0, 0, 1])).kind).toBe("ok");
     expect(splitBacktrace(Uint8Array.from([...hops(8), 0x80, 0, 0, 1]))).toEqual({ kind: "ttl" });
-  });
-
-  test("reads a reply id, or nothing from a reply under 4 bytes", () => {
-    expect(readRequestId(hex("b4 6e 6e aa 6f 6b"))).toBe(0xb46e6eaa);
-    expect(readRequestId(hex("b4 6e 6e"))).toBe(undefined);
-  });
-
-  test("keeps bit 31 set when the id wraps", () => {
-    expect(nextRequestId(0xa5dc0084)).toBe(0xa5dc0085);
-    expect(nextRequestId(0xffffffff)).toBe(0x80000000);
-  });
-
-  test("picks random first ids in 0x80000000..0xffffffff", () => {
-    for (let i = 0; i < 100; i++) {
-      const id = randomRequestId();
-      expect(id >= 0x80000000 && id <= 0xffffffff).toBe(true);
-    }
   });
 });

@@ -11,13 +11,13 @@ import {
   tempDir,
   text,
 } from "../../test/support/nng-kit.ts";
+import { ReqSocket } from "../../test/support/nng-req/req-socket.ts";
 import { waitFor } from "../../test/support/wait.ts";
 import { encodeHeader, Protocol } from "./frame.ts";
 import { ipcPath, MAX_IPC_PATH_BYTES } from "./ipc.ts";
 import { PullSocket } from "./pull.ts";
 import { PushSocket } from "./push.ts";
 import { RepSocket } from "./rep.ts";
-import { ReqSocket } from "./req.ts";
 
 /** Starts a child process listening on `path`, then SIGKILLs it so the socket file stays. */
 async function leaveStaleSocket(path: string): Promise<void> {

@@ -1,10 +1,11 @@
 // Self-tests of REP0: our REQ against our REP, several peers, state rules, dropped peers.
 import { expect, test } from "bun:test";
 import { kindOf, linked, rawConnect, str, text } from "../../test/support/nng-kit.ts";
+import { ReqSocket } from "../../test/support/nng-req/req-socket.ts";
+import { encodeRequestId } from "../../test/support/nng-req/request-id.ts";
 import { waitFor } from "../../test/support/wait.ts";
-import { encodeFrame, encodeHeader, encodeRequestId, Protocol } from "./frame.ts";
+import { encodeFrame, encodeHeader, Protocol } from "./frame.ts";
 import { RepSocket } from "./rep.ts";
-import { ReqSocket } from "./req.ts";
 
 test("answers requests over several rounds", async () => {
   await using link = await linked(new RepSocket(), new ReqSocket());

@@ -1,8 +1,9 @@
 // Byte-exact tests of the command encoders against the captures in portable-protocol.md (A.5, B.3).
 
 import { describe, expect, test } from "bun:test";
+import { encodeRequestId } from "../../test/support/nng-req/request-id.ts";
 import { AppError } from "../errors.ts";
-import { encodeFrame, encodeRequestId } from "../nng/frame.ts";
+import { encodeFrame } from "../nng/frame.ts";
 import {
   encodeCommand,
   encodeControl,

@@ -2,13 +2,13 @@
 
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { tempDir } from "../../test/support/nng-kit.ts";
+import { ReqSocket } from "../../test/support/nng-req/req-socket.ts";
 import {
   type LogRecord,
   recordingLogger,
 } from "../../test/support/portable-plugins/plugin-harness.ts";
 import { waitFor } from "../../test/support/wait.ts";
 import { AppError } from "../errors.ts";
-import { ReqSocket } from "../nng/req.ts";
 import { encodeCommand, type SymbolControl } from "./commands.ts";
 import { ControlChannel } from "./control-channel.ts";
 

@@ -2,11 +2,11 @@
 
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { tempDir } from "../../test/support/nng-kit.ts";
+import { ReqSocket } from "../../test/support/nng-req/req-socket.ts";
 import {
   type LogRecord,
   recordingLogger,
 } from "../../test/support/portable-plugins/plugin-harness.ts";
-import { ReqSocket } from "../nng/req.ts";
 import { FunctionChannel } from "./function-channel.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);

@@ -2,6 +2,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { waitForLine } from "../../test/support/child-fixtures/fixtures.ts";
+import { ReqSocket } from "../../test/support/nng-req/req-socket.ts";
 import { uniquePluginName } from "../../test/support/portable-plugins/fixture-plugin.ts";
 import {
   fixtureHarness,
@@ -9,7 +10,6 @@ import {
 } from "../../test/support/portable-plugins/plugin-harness.ts";
 import { VirtualClock } from "../../test/support/virtual-clock.ts";
 import { isAlive, waitFor } from "../../test/support/wait.ts";
-import { ReqSocket } from "../nng/req.ts";
 import type { SupervisorStatus } from "../supervisor/supervisor-api.ts";
 import type { SymbolControl } from "./commands.ts";
 

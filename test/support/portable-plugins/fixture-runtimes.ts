@@ -3,7 +3,7 @@
 import { isNngError } from "../../../src/nng/nng-error.ts";
 import { PullSocket } from "../../../src/nng/pull.ts";
 import { PushSocket } from "../../../src/nng/push.ts";
-import { ReqSocket } from "../../../src/nng/req.ts";
+import { ReqSocket } from "../nng-req/req-socket.ts";
 
 /** A running symbol; stop() closes its sockets. */
 export interface Runtime {

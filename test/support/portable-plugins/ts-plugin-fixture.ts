@@ -2,7 +2,7 @@
 
 import { basename } from "node:path";
 import { isNngError } from "../../../src/nng/nng-error.ts";
-import { ReqSocket } from "../../../src/nng/req.ts";
+import { ReqSocket } from "../nng-req/req-socket.ts";
 import { type FixtureBehaviour, loadBehaviour } from "./fixture-behaviour.ts";
 import {
   type Control,

@@ -1,16 +1,10 @@
 // ReqSocket: NNG's REQ0, one outstanding request at a time, replies matched by request id.
-import {
-  encodeFrame,
-  encodeRequestId,
-  nextRequestId,
-  Protocol,
-  randomRequestId,
-  readRequestId,
-} from "./frame.ts";
-import { isNngError, NngError } from "./nng-error.ts";
-import type { Pipe } from "./pipe.ts";
-import { type CallOptions, type SocketOptions, SpSocket } from "./sp-socket.ts";
-import { Waiters } from "./waiters.ts";
+import { encodeFrame, Protocol } from "../../../src/nng/frame.ts";
+import { isNngError, NngError } from "../../../src/nng/nng-error.ts";
+import type { Pipe } from "../../../src/nng/pipe.ts";
+import { type CallOptions, type SocketOptions, SpSocket } from "../../../src/nng/sp-socket.ts";
+import { Waiters } from "../../../src/nng/waiters.ts";
+import { encodeRequestId, nextRequestId, randomRequestId, readRequestId } from "./request-id.ts";
 
 /** REQ options: the socket options plus resend. */
 export interface ReqOptions extends SocketOptions {

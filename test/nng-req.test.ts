@@ -1,10 +1,16 @@
 // Self-tests of REQ0: ids on the wire, stale replies, timeouts, connection drops and resend.
-import { expect, test } from "bun:test";
-import { kindOf, linked, rawListen, str, tempDir, text } from "../../test/support/nng-kit.ts";
-import { waitFor } from "../../test/support/wait.ts";
-import { encodeFrame, encodeHeader, encodeRequestId, nextRequestId, Protocol } from "./frame.ts";
-import { RepSocket } from "./rep.ts";
-import { ReqSocket } from "./req.ts";
+import { describe, expect, test } from "bun:test";
+import { encodeFrame, encodeHeader, Protocol } from "../src/nng/frame.ts";
+import { RepSocket } from "../src/nng/rep.ts";
+import { kindOf, linked, rawListen, str, tempDir, text } from "./support/nng-kit.ts";
+import { ReqSocket } from "./support/nng-req/req-socket.ts";
+import {
+  encodeRequestId,
+  nextRequestId,
+  randomRequestId,
+  readRequestId,
+} from "./support/nng-req/request-id.ts";
+import { waitFor } from "./support/wait.ts";
 
 test("throws a state error when REQ receives with nothing outstanding", async () => {
   await using req = new ReqSocket();
@@ -87,4 +93,25 @@ test("resends an unanswered request after resendMs, with the same id", async () 
   expect(str(await rep.recv())).toBe("q");
   await rep.send(text("answer"));
   expect(str(await req.recv())).toBe("answer");
+});
+
+const hex = (s: string) => Uint8Array.from(s.split(/\s+/).filter(Boolean), (b) => parseInt(b, 16));
+
+describe("request ids", () => {
+  test("reads a reply id, or nothing from a reply under 4 bytes", () => {
+    expect(readRequestId(hex("b4 6e 6e aa 6f 6b"))).toBe(0xb46e6eaa);
+    expect(readRequestId(hex("b4 6e 6e"))).toBe(undefined);
+  });
+
+  test("keeps bit 31 set when the id wraps", () => {
+    expect(nextRequestId(0xa5dc0084)).toBe(0xa5dc0085);
+    expect(nextRequestId(0xffffffff)).toBe(0x80000000);
+  });
+
+  test("picks random first ids in 0x80000000..0xffffffff", () => {
+    for (let i = 0; i < 100; i++) {
+      const id = randomRequestId();
+      expect(id >= 0x80000000 && id <= 0xffffffff).toBe(true);
+    }
+  });
 });
