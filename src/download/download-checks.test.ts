@@ -4,9 +4,9 @@ import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { failure, tempDir } from "../../test/support/download-kit.ts";
+import { defaultDownloadOptions, failure, tempDir } from "../../test/support/download-kit.ts";
 import { startFileServer } from "../../test/support/http-fixtures.ts";
-import { type DownloadOptions, defaultDownloadOptions } from "./download-options.ts";
+import type { DownloadOptions } from "./download-options.ts";
 import { downloadToFile } from "./fetch-to-file.ts";
 
 const zip = new TextEncoder().encode("PK\u0003\u0004 checksum me");

@@ -5,8 +5,8 @@ import { existsSync } from "node:fs";
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { failure, tempDir } from "../../test/support/download-kit.ts";
-import { type DownloadOptions, defaultDownloadOptions } from "./download-options.ts";
+import { defaultDownloadOptions, failure, tempDir } from "../../test/support/download-kit.ts";
+import type { DownloadOptions } from "./download-options.ts";
 import { downloadToFile } from "./fetch-to-file.ts";
 
 const zip = new TextEncoder().encode("PK\u0003\u0004 a local plugin");

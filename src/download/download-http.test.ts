@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { failure, tempDir } from "../../test/support/download-kit.ts";
+import { defaultDownloadOptions, failure, tempDir } from "../../test/support/download-kit.ts";
 import {
   chunked,
   neverAnswer,
@@ -14,7 +14,7 @@ import {
   startFileServer,
   startRawHttpServer,
 } from "../../test/support/http-fixtures.ts";
-import { type DownloadOptions, defaultDownloadOptions } from "./download-options.ts";
+import type { DownloadOptions } from "./download-options.ts";
 import { downloadToFile } from "./fetch-to-file.ts";
 
 const zip = new TextEncoder().encode("PK\u0003\u0004 not really a zip, but bytes to carry");

@@ -1,7 +1,7 @@
 // Tests of the defaults and of how sizes and durations are written in messages.
 
 import { describe, expect, test } from "bun:test";
-import { defaultDownloadOptions } from "./download-options.ts";
+import { defaultDownloadOptions } from "../../test/support/download-kit.ts";
 
 describe("defaultDownloadOptions", () => {
   test("are the documented config defaults", () => {

@@ -1,6 +1,5 @@
 // The limits and policies of one download, their defaults, and the errors that name them.
 
-import { defaultConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { formatDuration, formatSize } from "../config/units.ts";
 import { type AppError, badRequest, tooLarge } from "../errors.ts";
@@ -46,11 +45,6 @@ export function downloadLimits(plugin: Config["plugin"]): Omit<DownloadOptions, 
     allowExternalFileAccess: plugin.allowExternalFileAccess,
   };
 }
-
-/** The limits of the default configuration (src/config/schema.ts), the base tests start from. */
-export const defaultDownloadOptions: Readonly<Omit<DownloadOptions, "uploadsDir">> = downloadLimits(
-  defaultConfig(".").plugin,
-);
 
 /** 413 naming the limit and the key that sets it. */
 export function sizeLimitError(shownUrl: string, maxBytes: number): AppError {

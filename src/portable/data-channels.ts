@@ -29,7 +29,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Reads a source message as eKuiper does: JSON, `message` an object, `meta` an object or null. */
-export function parseSourceMessage(bytes: Uint8Array): SourceMessage | undefined {
+function parseSourceMessage(bytes: Uint8Array): SourceMessage | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(bytes));

@@ -3,6 +3,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { defaultConfig } from "../../src/config/load.ts";
+import { type DownloadOptions, downloadLimits } from "../../src/download/download-options.ts";
 import { AppError } from "../../src/errors.ts";
 
 /** A fresh folder under the system temp folder, removed with everything in it on disposal. */
@@ -22,3 +24,8 @@ export async function failure(
   if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
   return { status: err.status, message: err.message };
 }
+
+/** The limits of the default configuration (src/config/schema.ts), the base tests start from. */
+export const defaultDownloadOptions: Readonly<Omit<DownloadOptions, "uploadsDir">> = downloadLimits(
+  defaultConfig(".").plugin,
+);
