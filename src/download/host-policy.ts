@@ -1,7 +1,8 @@
 // plugin.allowedHosts: which hosts a plugin URL and its redirects may reach.
 
 import { lookup } from "node:dns/promises";
-import { badRequest, describeError, internal } from "../errors.ts";
+import { ConfigError } from "../config/load.ts";
+import { badRequest, describeError } from "../errors.ts";
 import { type Cidr, cidrContains, type IpAddress, parseCidr, parseIp } from "./ip-cidr.ts";
 
 /**
@@ -26,7 +27,7 @@ function isCidrLike(entry: string): boolean {
 
 /**
  * Parses the configured entries; config validation calls this at start.
- * @throws AppError 500 naming an entry that looks like a network but is not a valid one.
+ * @throws ConfigError naming an entry that looks like a network but is not a valid one.
  */
 export function parseHostPolicy(entries: readonly string[]): HostPolicy {
   const names = new Set<string>();
@@ -38,7 +39,9 @@ export function parseHostPolicy(entries: readonly string[]): HostPolicy {
       continue;
     }
     const cidr = parseCidr(entry);
-    if (!cidr) throw internal(`plugin.allowedHosts: ${raw} is not a valid address or network`);
+    if (!cidr) {
+      throw new ConfigError(`plugin.allowedHosts: ${raw} is not a valid address or network`);
+    }
     networks.push(cidr);
   }
   return { anyHost: entries.length === 0, names, networks };

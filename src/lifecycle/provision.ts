@@ -47,9 +47,5 @@ export function provision(options: ProvisionOptions): Provisioned {
 
 /** `plugin.allowedHosts` is otherwise read at the first download; a bad entry should stop the start. */
 function checkAllowedHosts(config: Config): void {
-  try {
-    parseHostPolicy(config.plugin.allowedHosts);
-  } catch (err) {
-    throw new ConfigError(`${config.configFile}: ${describeError(err)}`);
-  }
+  parseHostPolicy(config.plugin.allowedHosts);
 }
