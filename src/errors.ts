@@ -71,6 +71,11 @@ export function tooLarge(message: string): AppError {
   return new AppError(413, ErrorCode.general, message);
 }
 
+/** 507, code 1000: the home's file system has no room for what the request needs. */
+export function insufficientStorage(message: string): AppError {
+  return new AppError(507, ErrorCode.general, message);
+}
+
 /** 500, code 1000: a fault of the server itself, never of the input. */
 export function internal(message: string, cause?: unknown): AppError {
   return new AppError(500, ErrorCode.general, message, { cause });

@@ -21,6 +21,11 @@ export interface Change {
   sha256: string;
   /** The store writes of the change; they run in the same transaction that marks it done. */
   write: () => void;
+  /**
+   * Checks, right before the files move and with no wait in between, that nothing the change
+   * takes was taken meanwhile by another change; throws to undo.
+   */
+  claim?: () => void;
   /** Stops what runs from the files that move (a portable plugin); gives back its undo. */
   release?: () => Promise<Undo>;
   /** Starts what the new files hold, once they are in place; throws to undo the change. */
@@ -29,7 +34,7 @@ export interface Change {
 
 /**
  * Commits `change`, step by step, each step's undo pushed as it succeeds: release what runs
- * from the old files, move the files (every rename journalled before the first, so a crash is
+ * from the old files, check the claim, move the files (every rename journalled before the first, so a crash is
  * undone at the next start), activate the new files, write the rows. On failure the undos run
  * newest first, the journal says why, and the error is thrown again; either way the staging
  * folder is removed.
@@ -40,6 +45,7 @@ export async function commitChange(store: Store, change: Change): Promise<void> 
   const undos: Undo[] = [];
   try {
     if (change.release) undos.push(await change.release());
+    change.claim?.();
     applyMoves(moves);
     undos.push(() => undoMoves(moves));
     await change.activate?.();

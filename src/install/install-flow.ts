@@ -3,9 +3,11 @@ import { mkdirSync, renameSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { badRequest, notFound } from "../errors.ts";
 import type { PluginRecord } from "../store/plugins-repo.ts";
+import type { ZipArchive } from "../zip/zip-archive.ts";
 import { runChange } from "./change.ts";
 import { commitChange } from "./commit.ts";
 import type { InstallContext } from "./context.ts";
+import { checkSpace, namingFullDisk } from "./disk-space.ts";
 import { fetchZip } from "./fetch-zip.ts";
 import {
   checkInstallBody,
@@ -14,6 +16,7 @@ import {
   type InstallRequest,
   storedRequest,
 } from "./install-request.ts";
+import { type Claim, checkClaim } from "./ownership.ts";
 import type { InstallPlan, KindRules } from "./plugin-kind.ts";
 import { savePlugin } from "./plugin-record.ts";
 import { runInstallScript } from "./run-script.ts";
@@ -26,6 +29,7 @@ export function createPlugin(ctx: InstallContext, kind: KindRules, body: Install
     if (ctx.store.plugins.get(kind.type, request.name)) {
       throw badRequest(`invalid name ${request.name}: duplicate`);
     }
+    checkClaim(ctx.store, claimOf(kind, request.name, undefined));
     await install(ctx, kind, request, undefined);
   });
 }
@@ -56,7 +60,7 @@ export function deletePlugin(ctx: InstallContext, kind: KindRules, name: string)
         journalId,
         home: ctx.paths.root,
         staging,
-        remove: kind.filesOf(ctx.paths.root, current),
+        remove: kind.filesOf(ctx, current),
         add: [],
         sha256: current.sha256,
         release: () => kind.release(ctx, current),
@@ -98,6 +102,7 @@ async function install(
       remove: current ? current.files.filter((f) => !plan.kept.includes(f)) : [],
       add: plan.items,
       sha256,
+      claim: () => checkClaim(ctx.store, claimOf(kind, name, plan)),
       ...(current && { release: () => kind.release(ctx, current) }),
       activate: () => kind.activate(ctx, name, plan),
       write: () => {
@@ -108,6 +113,30 @@ async function install(
       },
     });
   });
+}
+
+/** Inflates the zip under the staging folder, then renames each entry to where the plan says. */
+async function place(zip: ZipArchive, plan: InstallPlan, staging: Staging): Promise<void> {
+  const raw = join(staging.dir, "raw");
+  await zip.extractAll(raw);
+  mkdirSync(staging.work, { recursive: true });
+  for (const placed of plan.placed) {
+    const target = join(placed.area === "home" ? staging.tree : staging.work, placed.path);
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(join(raw, placed.entry), target);
+  }
+}
+
+/** What a change of `name` takes: its files, symbols and functions (none known before its plan). */
+function claimOf(kind: KindRules, name: string, plan: InstallPlan | undefined): Claim {
+  return {
+    type: kind.type,
+    name,
+    sharesFilesWith: (other) => kind.sharesFiles(name, other),
+    items: plan?.items ?? [],
+    symbols: plan?.symbols ?? { sources: [], sinks: [] },
+    functions: plan?.facts.registry ?? [],
+  };
 }
 
 /**
@@ -126,17 +155,11 @@ async function stage(
     if (request.shellParas.length > 0 && !plan.script) {
       throw badRequest("shellParas were given but the zip has no install.sh to pass them to");
     }
-    const self = { type: kind.type, name: request.name };
-    const [clash] = ctx.store.functions.clashes(plan.facts.registry, self);
-    if (clash !== undefined) throw badRequest(`function name ${clash} already exists`);
-    const raw = join(staging.dir, "raw");
-    await zip.extractAll(raw);
-    mkdirSync(staging.work, { recursive: true });
-    for (const placed of plan.placed) {
-      const target = join(placed.area === "home" ? staging.tree : staging.work, placed.path);
-      mkdirSync(dirname(target), { recursive: true });
-      renameSync(join(raw, placed.entry), target);
-    }
+    checkClaim(ctx.store, claimOf(kind, request.name, plan));
+    const home = ctx.paths.root;
+    const needed = zip.entries.reduce((sum, entry) => sum + entry.size, 0);
+    checkSpace(home, staging.dir, needed);
+    await namingFullDisk(home, staging.dir, needed, () => place(zip, plan, staging));
     kind.check(staging, plan, request.name);
     return { plan, sha256 };
   } finally {

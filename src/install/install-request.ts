@@ -3,7 +3,7 @@ import { checkSha256 } from "../download/check-sha256.ts";
 import { checkPluginUrl, redactUrl } from "../download/check-url.ts";
 import { badRequest } from "../errors.ts";
 import type { PluginKind } from "../store/plugins-repo.ts";
-import { checkFunctionList, checkName } from "./names.ts";
+import { checkFunctionList, checkName, checkNotReserved } from "./names.ts";
 
 export interface InstallBody {
   name: string;
@@ -24,7 +24,9 @@ export interface InstallRequest {
 
 /** Checks a body whose JSON shape the HTTP layer has already validated. Throws 400. */
 export function checkInstallBody(type: PluginKind, body: InstallBody): InstallRequest {
-  const name = checkName(body.name.trim() === body.name ? body.name : "", "plugin");
+  const name = checkNotReserved(
+    checkName(body.name.trim() === body.name ? body.name : "", "plugin"),
+  );
   checkPluginUrl(body.file);
   if (body.functions !== undefined && type !== "functions") {
     throw badRequest(`functions can only be given for function plugins, not for ${type}`);

@@ -2,11 +2,21 @@
 import { badRequest } from "../errors.ts";
 
 const nameRule = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * The longest plugin, function or symbol name, for every type: short enough for every path
+ * plugd builds from it, the longest being a socket such as /tmp/plugin_<name>.ipc (a unix
+ * socket path has 107 bytes) and a staging folder such as create-portables-<name>-XXXXXX.
+ */
+export const MAX_NAME_LENGTH = 64;
+
+/** Names a route uses where a plugin name would go (GET /plugins/{type}/prebuild). */
+const reservedNames: ReadonlySet<string> = new Set(["prebuild"]);
 /** Upload names may also carry dot-separated extensions ("random.zip"), but never "..". */
 const uploadRule = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 export function isValidName(name: string): boolean {
-  return nameRule.test(name);
+  return name.length <= MAX_NAME_LENGTH && nameRule.test(name);
 }
 
 /** Throws 400 unless `name` follows the rule; `what` says which name it is ("plugin", "function"). */
@@ -14,9 +24,24 @@ export function checkName(name: unknown, what: string): string {
   if (typeof name !== "string" || name === "") {
     throw badRequest(`invalid ${what} name: it must not be empty`);
   }
+  if (name.length > MAX_NAME_LENGTH) {
+    throw badRequest(
+      `invalid ${what} name ${JSON.stringify(`${name.slice(0, 20)}…`)}: it has ${name.length} characters, more than the ${MAX_NAME_LENGTH} allowed`,
+    );
+  }
   if (!nameRule.test(name)) {
     throw badRequest(
       `invalid ${what} name ${JSON.stringify(name)}: use only letters, digits, '_' and '-'`,
+    );
+  }
+  return name;
+}
+
+/** Throws 400 for a plugin name a route uses for something else. */
+export function checkNotReserved(name: string): string {
+  if (reservedNames.has(name)) {
+    throw badRequest(
+      `invalid name ${name}: it is reserved, since GET /plugins/{type}/${name} lists the prebuilt plugins`,
     );
   }
   return name;

@@ -30,10 +30,11 @@ function nativeRules(type: NativeType): KindRules {
   return {
     type,
     label: type,
+    // eKuiper loads `name.so` or `Name.so`: names that differ only in their first letter's case.
+    sharesFiles: (name, other) => ucFirst(name) === ucFirst(other),
     plan: async (zip, request, home) => plan(type, zip, request, home),
     check: (staging, planned) => checkArchitecture(staging, type, planned),
-    filesOf: (home, record) =>
-      [...new Set([...record.files, ...findNativeFiles(home, type, record.name)])].sort(),
+    filesOf: (ctx, record) => filesOf(ctx, type, record.name, record.files),
     scan: (ctx) => scan(ctx, type),
     missing: (ctx) => missing(ctx, type),
     // A native plugin runs inside eKuiper, not under plugd: nothing to stop or start.
@@ -59,6 +60,10 @@ function plan(
     items: homeItems(type, request.name, layout, kept),
     kept,
     script: layout.hasInstallScript ? { area: "work", path: "" } : undefined,
+    symbols: {
+      sources: type === "sources" ? [request.name] : [],
+      sinks: type === "sinks" ? [request.name] : [],
+    },
     manifest: null,
     facts: {
       version: layout.version,
@@ -96,13 +101,33 @@ function checkArchitecture(staging: Staging, type: NativeType, planned: InstallP
   }
 }
 
-/** `.so` files without a row are adopted, as eKuiper lists what it finds on disk. */
+/**
+ * What a delete removes: the row's files and whatever else stands on disk under the plugin's
+ * name, except what another plugin owns.
+ */
+function filesOf(ctx: InstallContext, type: NativeType, name: string, files: string[]) {
+  const others = new Set(
+    ctx.store.plugins
+      .fileOwners()
+      .filter((o) => o.type !== type || o.name !== name)
+      .map((o) => o.path),
+  );
+  const found = findNativeFiles(ctx.paths.root, type, name).filter((f) => !others.has(f));
+  return [...new Set([...files, ...found])].sort();
+}
+
+/**
+ * `.so` files without a row are adopted, as eKuiper lists what it finds on disk; a file some
+ * plugin already owns, or one its name maps to (`Random.so` of plugin `Random`), is not.
+ */
 function scan(ctx: InstallContext, type: NativeType): PluginFacts[] {
   const found: PluginFacts[] = [];
+  const owned = new Set(ctx.store.plugins.fileOwners().map((o) => o.path));
+  const known = new Set(ctx.store.plugins.names(type).map(ucFirst));
   for (const file of listDir(join(ctx.paths.plugins, type))) {
     const parsed = parseSoName(file);
     if (!parsed || !isValidName(parsed.name)) continue;
-    if (ctx.store.plugins.get(type, parsed.name)) continue;
+    if (owned.has(`plugins/${type}/${file}`) || known.has(ucFirst(parsed.name))) continue;
     found.push({
       type,
       name: parsed.name,

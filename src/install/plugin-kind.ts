@@ -5,6 +5,7 @@ import type { ZipArchive } from "../zip/zip-archive.ts";
 import type { Undo } from "./commit.ts";
 import type { InstallContext } from "./context.ts";
 import type { InstallRequest } from "./install-request.ts";
+import type { Symbols } from "./ownership.ts";
 import type { PluginFacts } from "./plugin-record.ts";
 import type { Staging } from "./staging.ts";
 
@@ -25,6 +26,8 @@ export interface InstallPlan {
   kept: string[];
   /** Where install.sh runs, when the zip has one. */
   script: Omit<Placement, "entry"> | undefined;
+  /** The sources and sinks the plugin provides, unique across every plugin. */
+  symbols: Symbols;
   /** A portable plugin's manifest, read from the zip. */
   manifest: PortableManifest | null;
   /** The row to write once the change is committed (less what only the download knows). */
@@ -36,12 +39,14 @@ export interface KindRules {
   readonly type: PluginKind;
   /** How messages name the kind: "sources plugin x", "portable plugin x". */
   readonly label: string;
+  /** Whether a plugin named `other` of this kind would use the same files as one named `name`. */
+  sharesFiles(name: string, other: string): boolean;
   /** Reads the zip's entries (and manifest) and plans the layout; throws 400 for a broken rule. */
   plan(zip: ZipArchive, request: InstallRequest, home: string): Promise<InstallPlan>;
   /** Checks the staged files before anything is committed; throws 400 to refuse. */
   check(staging: Staging, plan: InstallPlan, name: string): void;
   /** Home paths a delete of `record` removes. */
-  filesOf(home: string, record: PluginRecord): string[];
+  filesOf(ctx: InstallContext, record: PluginRecord): string[];
   /** Plugins on disk without a row, for adoption at start-up (what cannot be read is logged). */
   scan(ctx: InstallContext): PluginFacts[];
   /** The names of rows whose files are gone from disk. */

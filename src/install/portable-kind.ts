@@ -21,12 +21,13 @@ const folderOf = (name: string): string => `plugins/portable/${name}`;
 export const portableKind: KindRules = {
   type: "portables",
   label: "portable",
+  sharesFiles: () => false,
   plan,
   check: (staging, planned, name) => {
     const executable = planned.manifest?.executable ?? "";
     chmodSync(join(staging.tree, folderOf(name), executable), 0o755);
   },
-  filesOf: (_home, record) => record.files,
+  filesOf: (_ctx, record) => record.files,
   scan,
   missing: (ctx) =>
     ctx.store.plugins
@@ -58,6 +59,7 @@ async function plan(zip: ZipArchive, request: InstallRequest, _home: string): Pr
       ? { area: "home", path: folderOf(request.name) }
       : undefined,
     manifest,
+    symbols: { sources: manifest.sources, sinks: manifest.sinks },
     facts: { version: manifest.version, functions: null, registry: manifest.functions },
   };
 }

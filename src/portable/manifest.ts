@@ -1,6 +1,7 @@
 // The portable plugin manifest `<name>.json`: parsing and the rules api.md sets for it (pure).
 
 import { badRequest } from "../errors.ts";
+import { MAX_NAME_LENGTH } from "../install/names.ts";
 
 /** A checked manifest; `name` is always the name the plugin is installed under. */
 export interface PortableManifest {
@@ -73,6 +74,11 @@ function symbolList(fields: Fields, key: string, file: string): string[] {
     if (typeof name !== "string" || !SYMBOL_NAME.test(name)) {
       throw badRequest(
         `${file}: ${key} name ${JSON.stringify(name)} is invalid; use letters, digits, "_" and "-" only`,
+      );
+    }
+    if (name.length > MAX_NAME_LENGTH) {
+      throw badRequest(
+        `${file}: ${key} name ${name.slice(0, 20)}… has ${name.length} characters, more than the ${MAX_NAME_LENGTH} allowed`,
       );
     }
     if (seen.has(name)) throw badRequest(`${file}: ${key} lists "${name}" twice`);

@@ -119,6 +119,29 @@ export class PluginsRepo {
       .run(JSON.stringify(functions), new Date().toISOString(), type, name);
   }
 
+  /** Every installed path with the plugin that owns it, for the one-owner-per-file rule. */
+  fileOwners(): { type: PluginKind; name: string; path: string }[] {
+    return this.#db
+      .query<{ type: string; name: string; path: string }, []>(
+        "SELECT p.type AS type, p.name AS name, f.value AS path FROM plugins AS p, json_each(p.files) AS f",
+      )
+      .all()
+      .map((row) => ({ type: row.type as PluginKind, name: row.name, path: row.path }));
+  }
+
+  /** The manifests of the portable plugins, by name. */
+  portableManifests(): { name: string; manifest: Record<string, unknown> }[] {
+    return this.#db
+      .query<{ name: string; manifest: string }, []>(
+        "SELECT name, manifest FROM plugins WHERE type = 'portables' AND manifest IS NOT NULL",
+      )
+      .all()
+      .map((row) => ({
+        name: row.name,
+        manifest: JSON.parse(row.manifest) as Record<string, unknown>,
+      }));
+  }
+
   /** Removes the row (its functions go with it, by cascade). */
   remove(type: PluginKind, name: string): void {
     this.#namesCache.clear();
