@@ -41,45 +41,35 @@ export class InternalError extends Error {
   override readonly name = "InternalError";
 }
 
-/** 400, code 1000: the client sent something we refuse; the message says what to fix. */
-export function badRequest(message: string, cause?: unknown): AppError {
-  return new AppError(400, ErrorCode.general, message, { cause });
+/** A helper that builds the AppError of one status, as the ones below. */
+function answer(status: number, errorCode: ErrorCode = ErrorCode.general) {
+  return (message: string, cause?: unknown): AppError =>
+    new AppError(status, errorCode, message, { cause });
 }
+
+/** 400, code 1000: the client sent something we refuse; the message says what to fix. */
+export const badRequest = answer(400);
 
 /** 404, code 1002: the named thing does not exist. */
-export function notFound(message: string): AppError {
-  return new AppError(404, ErrorCode.notFound, message);
-}
+export const notFound = answer(404, ErrorCode.notFound);
 
 /** 401, code 1000: the request carries no valid credentials. */
-export function unauthorized(message: string): AppError {
-  return new AppError(401, ErrorCode.general, message);
-}
+export const unauthorized = answer(401);
 
 /** 403, code 1000: the caller is known but may not do this. */
-export function forbidden(message: string): AppError {
-  return new AppError(403, ErrorCode.general, message);
-}
+export const forbidden = answer(403);
 
 /** 409, code 1000: another change to the same plugin is under way. */
-export function conflict(message: string): AppError {
-  return new AppError(409, ErrorCode.general, message);
-}
+export const conflict = answer(409);
 
 /** 413, code 1000: a download or upload exceeds the configured size limit. */
-export function tooLarge(message: string): AppError {
-  return new AppError(413, ErrorCode.general, message);
-}
+export const tooLarge = answer(413);
 
 /** 507, code 1000: the home's file system has no room for what the request needs. */
-export function insufficientStorage(message: string): AppError {
-  return new AppError(507, ErrorCode.general, message);
-}
+export const insufficientStorage = answer(507);
 
 /** 500, code 1000: a fault of the server itself, never of the input. */
-export function internal(message: string, cause?: unknown): AppError {
-  return new AppError(500, ErrorCode.general, message, { cause });
-}
+export const internal = answer(500);
 
 /** The message of anything thrown, for logs and error texts. */
 export function describeError(err: unknown): string {
