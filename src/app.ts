@@ -1,11 +1,13 @@
 // createApp: the Elysia root with the error handler, OpenAPI and every route module; never listens.
 import { type AnyElysia, Elysia } from "elysia";
+import type { DataPlane } from "./dataplane/data-plane.ts";
 import { AppError, badRequest, describeError, ErrorCode, internal } from "./errors.ts";
 import { type AccessControlDeps, accessControl } from "./http/access-control.ts";
 import { nativeRoutes } from "./http/native-routes.ts";
 import { portableRoutes } from "./http/portable-routes.ts";
 import { RouteChanges } from "./http/route-changes.ts";
 import { serverRoutes } from "./http/server-routes.ts";
+import { streamRoutes } from "./http/stream-routes.ts";
 import { udfRoutes } from "./http/udf-routes.ts";
 import { uploadRoutes } from "./http/upload-routes.ts";
 import type { InstallContext } from "./install/context.ts";
@@ -15,6 +17,8 @@ export interface AppDeps {
   version: string;
   startedAt: number;
   requestStop: (code: number) => void;
+  /** The source streams and sessions of the portable plugins. */
+  dataPlane: DataPlane;
   /** The gate, body caps and audit log, used before every route (the OpenAPI one included). */
   access: Omit<AccessControlDeps, "changes">;
 }
@@ -46,6 +50,7 @@ export function createApp(deps: AppDeps) {
     .use(serverRoutes({ version: deps.version, startedAt: deps.startedAt }))
     .use(nativeRoutes({ ctx: deps.ctx, requestStop: deps.requestStop }))
     .use(portableRoutes(deps.ctx))
+    .use(streamRoutes(deps.ctx, deps.dataPlane))
     .use(udfRoutes(deps.ctx))
     .use(uploadRoutes(deps.ctx));
   changes.load(app.routes);

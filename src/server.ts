@@ -6,6 +6,7 @@ import { type Access, listenAddresses, logAccess, openAccess } from "./auth/open
 import type { HomePaths } from "./config/home.ts";
 import { type Env, processEnvironment } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
+import { DataPlane } from "./dataplane/data-plane.ts";
 import type { InstallContext } from "./install/context.ts";
 import { PluginLocks } from "./install/plugin-locks.ts";
 import { reconcile } from "./install/recovery.ts";
@@ -14,7 +15,7 @@ import { provision } from "./lifecycle/provision.ts";
 import { startPortables } from "./lifecycle/start-portables.ts";
 import { StopStack, settlesWithin } from "./lifecycle/stop-stack.ts";
 import type { Logger, LogSink } from "./log/logger.ts";
-import { PortableHost } from "./portable/portable-host.ts";
+import { type PortableEvents, PortableHost } from "./portable/portable-host.ts";
 import { createStore } from "./store/store.ts";
 import { killOrphans } from "./supervisor/orphans.ts";
 import { version } from "./version.ts";
@@ -65,11 +66,12 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   stops.push(() => access.close());
   // Every pid file left now is from a run that ended without stopping its plugins.
   await killOrphans(paths.pids, logger.child({ module: "portable" }));
-  const portables = createPortables(config, paths, logger, options.childEnv);
+  const dataPlane = new DataPlane(logger, { queueBytes: 1024 * 1024, keepAliveMs: 15_000 });
+  const portables = createPortables(config, paths, logger, options.childEnv, dataPlane);
   stops.push(() => portables.stopAll());
   const ctx: InstallContext = { config, paths, store, logger, locks: new PluginLocks(), portables };
   reconcile(ctx);
-  const app = createApp(appDeps(ctx, access, startedAt, options.onStopRequest));
+  const app = createApp({ ...appDeps(ctx, access, startedAt, options.onStopRequest), dataPlane });
   const { server, port, url } = listen(app, config, tls);
   logListening(ctx, { url, port, tls: tls !== undefined, access: access.policy.mode });
   await logAccess(access, config, logger);
@@ -85,7 +87,7 @@ function appDeps(
   access: Access,
   startedAt: number,
   onStopRequest: (code: number) => void,
-): AppDeps {
+): Omit<AppDeps, "dataPlane"> {
   const { config, store } = ctx;
   return {
     ctx,
@@ -139,6 +141,7 @@ function createPortables(
   paths: HomePaths,
   logger: Logger,
   childEnv: Record<string, string> | undefined,
+  events: PortableEvents,
 ): PortableHost {
   return new PortableHost({
     pluginsDir: join(paths.plugins, "portable"),
@@ -148,5 +151,6 @@ function createPortables(
     stopTimeoutMs: config.portable.stopTimeout,
     env: childEnv ?? processEnvironment(),
     logger,
+    events,
   });
 }

@@ -63,7 +63,7 @@ export function deletePlugin(ctx: InstallContext, kind: KindRules, name: string)
         remove: kind.filesOf(ctx, current),
         add: [],
         sha256: current.sha256,
-        release: () => kind.release(ctx, current),
+        release: () => kind.release(ctx, current, "delete"),
         write: () => ctx.store.plugins.remove(kind.type, name),
       }),
     );
@@ -103,7 +103,7 @@ async function install(
       add: plan.items,
       sha256,
       claim: () => checkClaim(ctx.store, claimOf(kind, name, plan)),
-      ...(current && { release: () => kind.release(ctx, current) }),
+      ...(current && { release: () => kind.release(ctx, current, "update") }),
       activate: () => kind.activate(ctx, name, plan),
       write: () => {
         const files = [...plan.items, ...plan.kept];

@@ -55,7 +55,7 @@ export interface KindRules {
    * Stops what runs from the current files, before they move; gives back how to start it again
    * if the change is undone.
    */
-  release(ctx: InstallContext, record: PluginRecord): Promise<Undo>;
+  release(ctx: InstallContext, record: PluginRecord, op: "update" | "delete"): Promise<Undo>;
   /** Starts the new version from its final place, before the rows are written; throws to undo. */
   activate(ctx: InstallContext, name: string, plan: InstallPlan): Promise<void>;
 }

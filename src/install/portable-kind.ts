@@ -33,8 +33,12 @@ export const portableKind: KindRules = {
     ctx.store.plugins
       .names("portables")
       .filter((name) => !existsSync(join(ctx.paths.root, folderOf(name)))),
-  release: async (ctx, record) => {
-    await ctx.portables.stop(record.name);
+  release: async (ctx, record, op) => {
+    const why =
+      op === "update"
+        ? `portable plugin ${record.name} is being updated; reconnect once it is back`
+        : `portable plugin ${record.name} was deleted`;
+    await ctx.portables.stop(record.name, why);
     return () => restart(ctx, record);
   },
   activate: async (ctx, name, planned) => {

@@ -16,7 +16,12 @@ export interface SourceMessage {
 }
 
 /** Hears every message of every running source of a plugin. */
-export type SourceListener = (symbol: string, meta: SymbolMeta, data: SourceMessage) => void;
+export type SourceListener = (
+  symbol: string,
+  meta: SymbolMeta,
+  data: SourceMessage,
+  bytes: number,
+) => void;
 
 interface DataChannelOptions {
   readonly control: SymbolControl;
@@ -79,7 +84,7 @@ export class SourceChannel {
       if (data === undefined) {
         const text = new TextDecoder().decode(bytes.subarray(0, 200));
         logger.warn("invalid data format from a source, not JSON {message, meta}", { text });
-      } else onData?.(control.symbolName, control.meta ?? EMPTY_META, data);
+      } else onData?.(control.symbolName, control.meta ?? EMPTY_META, data, bytes.byteLength);
     }
   }
 }

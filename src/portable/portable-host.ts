@@ -2,6 +2,8 @@
 import { join } from "node:path";
 import { describeError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
+import type { SymbolMeta } from "./commands.ts";
+import type { SourceMessage } from "./data-channels.ts";
 import type { PortableManifest } from "./manifest.ts";
 import { PortablePlugin, type PortableStatus } from "./portable-plugin.ts";
 
@@ -17,6 +19,15 @@ export interface PortableHostOptions {
   logger: Logger;
   /** Default /tmp, where eKuiper's SDKs look for the sockets. */
   socketDir?: string;
+  /** Told what the plugins' sources push and when a plugin restarts or stops (the data plane). */
+  events?: PortableEvents;
+}
+
+/** What happens to running plugins, for those who use them over REST. */
+export interface PortableEvents {
+  sourceData(plugin: string, meta: SymbolMeta, data: SourceMessage, bytes: number): void;
+  restarted(plugin: string): void;
+  stopped(plugin: string, reason: string): void;
 }
 
 /** Keeps one PortablePlugin per installed portable plugin that should be running. */
@@ -67,18 +78,19 @@ export class PortableHost {
     }
   }
 
-  /** Stops the plugin's process and sockets and forgets it. */
-  async stop(name: string): Promise<void> {
+  /** Stops the plugin's process and sockets and forgets it; its users are told `reason`. */
+  async stop(name: string, reason = `portable plugin ${name} was stopped`): Promise<void> {
     const plugin = this.#plugins.get(name);
     this.#plugins.delete(name);
     this.#bootErrors.delete(name);
     await plugin?.stop();
+    this.#options.events?.stopped(name, reason);
   }
 
   /** Stops every plugin (at shutdown). */
   async stopAll(): Promise<void> {
     const names = [...this.#plugins.keys()];
-    await Promise.all(names.map((name) => this.stop(name)));
+    await Promise.all(names.map((name) => this.stop(name, "plugd is stopping")));
   }
 
   #create(name: string, manifest: PortableManifest): PortablePlugin {
@@ -94,6 +106,11 @@ export class PortableHost {
       logger: options.logger,
       pidFile: join(options.pidsDir, `${name}.pid`),
       ownedPids: this.#ownedPids,
+      ...(options.events && {
+        onSourceData: (_symbol, meta, data, bytes) =>
+          options.events?.sourceData(name, meta, data, bytes),
+        onRestarted: () => options.events?.restarted(name),
+      }),
       ...(options.socketDir !== undefined && { socketDir: options.socketDir }),
     });
   }

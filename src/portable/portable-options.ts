@@ -34,6 +34,8 @@ export interface PortablePluginOptions {
   readonly backoff?: Partial<BackoffOptions>;
   /** Hears every message the plugin's running sources push. */
   readonly onSourceData?: SourceListener;
+  /** Told when a new process has shaken hands after a crash and had its starts replayed. */
+  readonly onRestarted?: () => void;
   /** Look through /proc for leftover processes of this plugin at start (default true). */
   readonly sweepOrphans?: boolean;
   /** The pids of every plugin process this plugd runs (the host's), never taken for orphans. */

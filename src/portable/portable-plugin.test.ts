@@ -136,7 +136,7 @@ describe("PortablePlugin", () => {
       expect(h.plugin.status().refCount).toEqual({ [h.rule]: 1 });
       await waitFor(() => received.length >= 3, "three source messages");
       expect(received[0]).toEqual({
-        message: { symbol: "random", dataSource: "topic1", n: 0 },
+        message: { symbol: "random", dataSource: "topic1", config: { interval: 10 }, n: 0 },
         meta: {},
       });
       await h.plugin.stopSymbol(source);

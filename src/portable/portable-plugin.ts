@@ -36,6 +36,8 @@ export class PortablePlugin implements AsyncDisposable {
   readonly #symbols: PluginSymbols;
   readonly #ownedPids: Set<number>;
   #sockets: PluginSockets | null = null;
+  /** Processes that shook hands since start(): from the second on, each is a restart. */
+  #handshakes = 0;
 
   constructor(options: PortablePluginOptions) {
     this.#options = options;
@@ -135,6 +137,7 @@ export class PortablePlugin implements AsyncDisposable {
     sockets?.interrupt(badRequest(`portable plugin ${this.name} is stopped`));
     await this.#supervisor.stop();
     this.#sockets = null;
+    this.#handshakes = 0;
     this.#symbols.clear();
     await sockets?.close();
   }
@@ -180,6 +183,8 @@ export class PortablePlugin implements AsyncDisposable {
     await sockets.control.waitHandshake(this.#options.initTimeoutMs);
     this.#log.info("handshake received", { pid: child.pid });
     await this.#symbols.replay(sockets, () => child.running);
+    this.#handshakes += 1;
+    if (this.#handshakes > 1) this.#options.onRestarted?.();
   }
 
   /** Fails what waits on the dead process at once instead of after its deadline. */

@@ -89,7 +89,12 @@ export async function startSource(control: Control, options: RuntimeOptions): Pr
   await push.dial(dataUrl(control), { reconnect: true });
   let n = 0;
   const timer = setInterval(() => {
-    const message = { symbol: control.symbolName, dataSource: control.dataSource ?? "", n: n++ };
+    const message = {
+      symbol: control.symbolName,
+      dataSource: control.dataSource ?? "",
+      config: control.config ?? {},
+      n: n++,
+    };
     const body = encode(JSON.stringify({ message, meta: {} }));
     push.send(body).catch((err) => options.log(`source push failed: ${err}`));
   }, options.sourceIntervalMs);
