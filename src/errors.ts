@@ -71,6 +71,11 @@ export function tooLarge(message: string): AppError {
   return new AppError(413, ErrorCode.general, message);
 }
 
+/** 429, code 1000: too many requests of this kind are in progress; the client may retry later. */
+export function tooManyRequests(message: string): AppError {
+  return new AppError(429, ErrorCode.general, message);
+}
+
 /** 500, code 1000: a fault of the server itself, never of the input. */
 export function internal(message: string, cause?: unknown): AppError {
   return new AppError(500, ErrorCode.general, message, { cause });
