@@ -76,6 +76,14 @@ describe("MultipartScanner", () => {
     for (let at = 0; at <= form.length; at++) expect(scan(form, [at])).toEqual(expected);
   });
 
+  test("reads the same parts wherever two chunk borders fall", () => {
+    for (let at = 0; at <= form.length; at++) {
+      for (let length = 1; length <= 40 && at + length <= form.length; length++) {
+        expect(scan(form, [at, at + length])).toEqual(expected);
+      }
+    }
+  });
+
   test("reads the same parts pushed one byte at a time", () => {
     const splits = Array.from({ length: form.length }, (_, i) => i);
     expect(scan(form, splits)).toEqual(expected);

@@ -58,8 +58,8 @@ export class MultipartScanner {
   push(chunk: Uint8Array): MultipartEvent[] {
     if (this.#state === "done") return [];
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.#pending = this.#pending.length === 0 ? bytes : Buffer.concat([this.#pending, bytes]);
     const events: MultipartEvent[] = [];
+    this.#pending = this.#joined(bytes, events);
     while (this.#step(events));
     return events;
   }
@@ -73,6 +73,25 @@ export class MultipartScanner {
           : "it ends before its closing boundary",
       );
     }
+  }
+
+  /**
+   * The pending bytes followed by `bytes`. In a part's body the pending bytes are only the
+   * held-back tail: unless a delimiter starts in it, it is data, and the chunk is used as it
+   * is rather than copied, which would cost a copy of every chunk of a large file.
+   */
+  #joined(bytes: Buffer, events: MultipartEvent[]): Buffer {
+    if (this.#pending.length === 0) return bytes;
+    const keep = this.#delimiter.length - 1;
+    // Only when the chunk is long enough to finish any delimiter that starts in the tail.
+    if (this.#state === "body" && this.#pending.length <= keep && bytes.length >= keep) {
+      const head = bytes.subarray(0, keep);
+      if (Buffer.concat([this.#pending, head]).indexOf(this.#delimiter) < 0) {
+        events.push({ kind: "data", bytes: this.#pending });
+        return bytes;
+      }
+    }
+    return Buffer.concat([this.#pending, bytes]);
   }
 
   /** Takes one step on the pending bytes; false when more bytes are needed. */
