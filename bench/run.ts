@@ -8,6 +8,7 @@ const benches = [
   "portable-roundtrip.ts",
   "nng-roundtrip.ts",
   "zip-extract.ts",
+  "uploads.ts",
 ];
 const only = process.argv.slice(2);
 

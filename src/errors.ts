@@ -68,6 +68,11 @@ export const tooLarge = answer(413);
 /** 507, code 1000: the home's file system has no room for what the request needs. */
 export const insufficientStorage = answer(507);
 
+/** 429, code 1000: too many requests of this kind are in progress; the client may retry later. */
+export function tooManyRequests(message: string): AppError {
+  return new AppError(429, ErrorCode.general, message);
+}
+
 /** 500, code 1000: a fault of the server itself, never of the input. */
 export const internal = answer(500);
 

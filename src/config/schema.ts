@@ -34,6 +34,7 @@ export const FileSchema = T.Object(
     }),
     plugin: section({
       maxDownloadSize: Size,
+      maxConcurrentUploads: T.Integer({ minimum: 1 }),
       connectTimeout: Duration,
       downloadTimeout: Duration,
       installTimeout: Duration,
@@ -84,6 +85,8 @@ export interface Config {
   };
   readonly plugin: {
     readonly maxDownloadSize: number;
+    /** POST /config/uploads in progress at once; one more is answered 429 at once. */
+    readonly maxConcurrentUploads: number;
     readonly connectTimeout: number;
     readonly downloadTimeout: number;
     readonly installTimeout: number;
@@ -127,6 +130,7 @@ export const defaults: Sections = {
   },
   plugin: {
     maxDownloadSize: "256MiB",
+    maxConcurrentUploads: 2,
     connectTimeout: "10s",
     downloadTimeout: "5m",
     installTimeout: "5m",

@@ -1,6 +1,8 @@
 // Request body caps per route: small for JSON routes, the download cap for uploads; 413 past them.
 import { formatSize } from "../config/units.ts";
 import { badRequest, describeError, tooLarge } from "../errors.ts";
+import { MultipartBody } from "../multipart/multipart-body.ts";
+import { boundaryOf } from "../multipart/part-headers.ts";
 
 /** Bytes allowed in one request body. */
 export interface BodyLimits {
@@ -44,8 +46,12 @@ function checkContentLength(length: string | null, limit: RouteLimit): void {
  * The body for Elysia's parse step, or undefined to let Elysia parse it. A declared size over
  * the route's cap is refused before anything is read. Routes other than uploads take JSON
  * whatever the Content-Type says, as eKuiper's do; a body sent without a Content-Length
- * (chunked) is read here so that its cap holds as it arrives.
- * @throws AppError 413 past the cap, 400 for a body that is not JSON.
+ * (chunked) is read here so that its cap holds as it arrives. Every upload body is parsed
+ * here: a multipart one is not read at all but becomes `{uploadFile: MultipartBody}`, its
+ * stream capped as it is read, for the upload to write to disk as it arrives (so Elysia never
+ * buffers a form); JSON and urlencoded ones are read whole.
+ * @throws AppError 413 past the cap, 400 for a body that is not JSON or a multipart body
+ *   without a usable boundary.
  */
 export async function parseBody(request: Request, limits: BodyLimits): Promise<unknown> {
   const length = request.headers.get("content-length");
@@ -55,10 +61,12 @@ export async function parseBody(request: Request, limits: BodyLimits): Promise<u
   if ((length === null && !chunked) || length === "0") return undefined;
   const limit = limitOf(request, limits);
   checkContentLength(length, limit);
-  if (limit.upload && !chunked) return undefined;
-  const bytes = await readCapped(request, limit);
   const type = request.headers.get("content-type") ?? "";
-  if (limit.upload && /^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) {
+  if (limit.upload && /^multipart\/form-data/i.test(type)) {
+    return { uploadFile: new MultipartBody(cappedStream(request, limit), boundaryOf(type)) };
+  }
+  const bytes = await readCapped(request, limit);
+  if (limit.upload && /^application\/x-www-form-urlencoded/i.test(type)) {
     const form = await new Response(bytes, { headers: { "content-type": type } }).formData();
     return Object.fromEntries(form);
   }
@@ -67,6 +75,19 @@ export async function parseBody(request: Request, limits: BodyLimits): Promise<u
   } catch (err) {
     throw badRequest(`invalid body: it is not valid JSON (${describeError(err)})`);
   }
+}
+
+/** The request's body as it arrives, erroring with 413 once it passes the cap. */
+function cappedStream(request: Request, limit: RouteLimit): ReadableStream<Uint8Array> {
+  let size = 0;
+  const cap = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      size += chunk.byteLength;
+      if (size > limit.bytes) throw tooLarge(`request body: more than the ${limit.shown}`);
+      controller.enqueue(chunk);
+    },
+  });
+  return (request.body ?? new Blob([]).stream()).pipeThrough(cap);
 }
 
 async function readCapped(request: Request, limit: RouteLimit): Promise<Uint8Array> {

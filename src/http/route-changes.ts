@@ -92,6 +92,9 @@ function declaredIn(hooks: unknown): ChangeTarget | undefined {
 function nameInBody(body: unknown): string | undefined {
   if (typeof body !== "object" || body === null) return undefined;
   if ("name" in body && typeof body.name === "string") return body.name;
-  if ("uploadFile" in body && body.uploadFile instanceof File) return body.uploadFile.name;
-  return undefined;
+  // A multipart upload's file (a MultipartBody) is named once its part headers are read.
+  if (!("uploadFile" in body)) return undefined;
+  const file = body.uploadFile;
+  if (typeof file !== "object" || file === null || !("name" in file)) return undefined;
+  return typeof file.name === "string" ? file.name : undefined;
 }
