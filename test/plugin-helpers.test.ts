@@ -1,0 +1,105 @@
+// A portable plugin's helper processes do not outlive a plugd killed with SIGKILL.
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sendSignal } from "../src/supervisor/spawn.ts";
+import { startFileServer } from "./support/http-fixtures.ts";
+import { expectCleanStop, spawnPlugd } from "./support/plugd-process.ts";
+import {
+  type FixtureBehaviour,
+  HELPERS_FILE,
+} from "./support/portable-plugins/fixture-behaviour.ts";
+import { uniquePluginName } from "./support/portable-plugins/fixture-plugin.ts";
+import { portablePluginZip } from "./support/portable-zips.ts";
+import { isAlive, waitFor } from "./support/wait.ts";
+
+const fast = "portable:\n  initTimeout: 5s\n  stopTimeout: 500ms\n";
+
+/** A temporary plugd home with `config`, and the command that serves it on port 0. */
+function plugdHome(config: string) {
+  const home = mkdtempSync(join(tmpdir(), "plugd-helpers-"));
+  const command = [process.execPath, join(import.meta.dir, "..", "src", "main.ts")];
+  command.push("serve", "--home", home, "--host", "127.0.0.1", "--port", "0");
+  const written = Bun.write(join(home, "etc", "plugd.yaml"), config);
+  return {
+    home,
+    command,
+    written,
+    [Symbol.dispose]: () => rmSync(home, { recursive: true, force: true }),
+  };
+}
+
+async function statusOf(base: string, name: string): Promise<{ status: string; pid: number }> {
+  return (await (await fetch(`${base}/plugins/portables/${name}`)).json()) as {
+    status: string;
+    pid: number;
+  };
+}
+
+/** Installs a plugin with `behaviour` and returns its pid and its helpers' pids, all alive. */
+async function installWithHelpers(
+  url: string,
+  home: string,
+  name: string,
+  behaviour: FixtureBehaviour,
+): Promise<{ pid: number; helpers: number[] }> {
+  await using files = startFileServer({ "/p.zip": portablePluginZip({ name, behaviour }) });
+  const res = await fetch(`${url}/plugins/portables`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name, file: files.url("/p.zip") }),
+  });
+  expect(res.status).toBe(201);
+  const path = join(home, "plugins", "portable", name, HELPERS_FILE);
+  const count = behaviour.spawnHelpers?.count ?? 0;
+  let helpers: number[] = [];
+  await waitFor(async () => {
+    const text = await readFile(path, "utf8").catch(() => "");
+    helpers = text
+      .split("\n")
+      .filter((line) => line !== "")
+      .map(Number);
+    return helpers.length === count;
+  }, "the helpers to be recorded");
+  expect(helpers.map(isAlive)).toEqual(helpers.map(() => true));
+  return { pid: (await statusOf(url, name)).pid, helpers };
+}
+
+/** SIGKILLs whatever helpers a failed test left. */
+const reaper = (pids: number[]) => ({
+  [Symbol.dispose]: () => {
+    for (const pid of pids) if (isAlive(pid)) sendSignal(pid, "SIGKILL");
+  },
+});
+
+describe("a plugin's helpers and a killed plugd", () => {
+  test("helpers in the plugin's process group are ended when plugd starts again", async () => {
+    using home = plugdHome(fast);
+    await home.written;
+    const name = uniquePluginName();
+    const helpers: number[] = [];
+    using _reaper = reaper(helpers);
+    {
+      await using first = await spawnPlugd(home.command);
+      const started = await installWithHelpers(first.url, home.home, name, {
+        spawnHelpers: { count: 5 },
+      });
+      helpers.push(...started.helpers);
+      first.proc.kill("SIGKILL");
+      await first.exited();
+      // The plugin exits when its host goes, as the Go SDK does; its helpers stay behind.
+      await waitFor(() => !isAlive(started.pid), "the plugin to exit with its host");
+    }
+    expect(helpers.map(isAlive)).toEqual(helpers.map(() => true));
+    await using second = await spawnPlugd(home.command);
+    for (const pid of helpers) await waitFor(() => !isAlive(pid), `helper ${pid} to be ended`);
+    await waitFor(
+      async () => (await statusOf(second.url, name)).status === "running",
+      "the plugin to run again",
+    );
+    second.proc.kill("SIGTERM");
+    await expectCleanStop(second);
+  }, 30_000);
+});
