@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { silentLogger } from "../src/log/logger.ts";
+import { PluginCgroups } from "../src/supervisor/plugin-cgroups.ts";
 import { sendSignal } from "../src/supervisor/spawn.ts";
 import { startFileServer } from "./support/http-fixtures.ts";
 import { expectCleanStop, spawnPlugd } from "./support/plugd-process.ts";
@@ -74,32 +76,105 @@ const reaper = (pids: number[]) => ({
   },
 });
 
-describe("a plugin's helpers and a killed plugd", () => {
-  test("helpers in the plugin's process group are ended when plugd starts again", async () => {
+/** Why this machine gives plugd no cgroups, or undefined when it does. */
+async function noCgroups(): Promise<string | undefined> {
+  using probe = plugdHome("");
+  const opened = await PluginCgroups.open({ home: probe.home, logger: silentLogger });
+  await opened.cgroups?.close();
+  return opened.reason;
+}
+
+const cgroupsMissing = await noCgroups();
+if (cgroupsMissing !== undefined)
+  console.warn(`skipping the cgroup tests of plugin helpers: ${cgroupsMissing}`);
+
+/** Runs a plugin with helpers, kills plugd with SIGKILL, starts it again: the helpers go. */
+async function helpersEndedAfterKill(config: string, behaviour: FixtureBehaviour): Promise<void> {
+  using home = plugdHome(config);
+  await home.written;
+  const name = uniquePluginName();
+  const helpers: number[] = [];
+  using _reaper = reaper(helpers);
+  {
+    await using first = await spawnPlugd(home.command);
+    const started = await installWithHelpers(first.url, home.home, name, behaviour);
+    helpers.push(...started.helpers);
+    first.proc.kill("SIGKILL");
+    await first.exited();
+    // The plugin exits when its host goes, as the Go SDK does; its helpers stay behind.
+    await waitFor(() => !isAlive(started.pid), "the plugin to exit with its host");
+  }
+  expect(helpers.map(isAlive)).toEqual(helpers.map(() => true));
+  await using second = await spawnPlugd(home.command);
+  for (const pid of helpers) await waitFor(() => !isAlive(pid), `helper ${pid} to be ended`);
+  await waitFor(
+    async () => (await statusOf(second.url, name)).status === "running",
+    "the plugin to run again",
+  );
+  second.proc.kill("SIGTERM");
+  await expectCleanStop(second);
+}
+
+/** Runs a plugin with helpers and deletes it: the helpers go with it. */
+async function helpersEndedByDelete(config: string, behaviour: FixtureBehaviour): Promise<void> {
+  using home = plugdHome(config);
+  await home.written;
+  const name = uniquePluginName();
+  const helpers: number[] = [];
+  using _reaper = reaper(helpers);
+  await using plugd = await spawnPlugd(home.command);
+  helpers.push(...(await installWithHelpers(plugd.url, home.home, name, behaviour)).helpers);
+  const res = await fetch(`${plugd.url}/plugins/portables/${name}`, { method: "DELETE" });
+  expect(res.status).toBe(200);
+  for (const pid of helpers) await waitFor(() => !isAlive(pid), `helper ${pid} to be ended`);
+  plugd.proc.kill("SIGTERM");
+  await expectCleanStop(plugd);
+}
+
+const groups = `${fast}  cgroups: false\n`;
+const inGroup: FixtureBehaviour = { spawnHelpers: { count: 5 } };
+const escaped: FixtureBehaviour = { spawnHelpers: { count: 20, setsid: true } };
+
+describe("a plugin's helpers in process groups (portable.cgroups: false)", () => {
+  test(
+    "helpers in the plugin's group are ended when plugd starts again after kill -9",
+    () => helpersEndedAfterKill(groups, inGroup),
+    30_000,
+  );
+
+  test(
+    "helpers in the plugin's group are ended when the plugin is deleted",
+    () => helpersEndedByDelete(groups, inGroup),
+    30_000,
+  );
+});
+
+describe.skipIf(cgroupsMissing !== undefined)("a plugin's helpers in cgroups", () => {
+  test(
+    "helpers in the plugin's group are ended when plugd starts again after kill -9",
+    () => helpersEndedAfterKill(fast, inGroup),
+    30_000,
+  );
+
+  test(
+    "helpers that called setsid are ended when plugd starts again after kill -9",
+    () => helpersEndedAfterKill(fast, escaped),
+    30_000,
+  );
+
+  test(
+    "helpers that called setsid are ended when the plugin is deleted",
+    () => helpersEndedByDelete(fast, escaped),
+    30_000,
+  );
+
+  test("plugd says at start which mode it runs plugins in", async () => {
     using home = plugdHome(fast);
     await home.written;
-    const name = uniquePluginName();
-    const helpers: number[] = [];
-    using _reaper = reaper(helpers);
-    {
-      await using first = await spawnPlugd(home.command);
-      const started = await installWithHelpers(first.url, home.home, name, {
-        spawnHelpers: { count: 5 },
-      });
-      helpers.push(...started.helpers);
-      first.proc.kill("SIGKILL");
-      await first.exited();
-      // The plugin exits when its host goes, as the Go SDK does; its helpers stay behind.
-      await waitFor(() => !isAlive(started.pid), "the plugin to exit with its host");
-    }
-    expect(helpers.map(isAlive)).toEqual(helpers.map(() => true));
-    await using second = await spawnPlugd(home.command);
-    for (const pid of helpers) await waitFor(() => !isAlive(pid), `helper ${pid} to be ended`);
-    await waitFor(
-      async () => (await statusOf(second.url, name)).status === "running",
-      "the plugin to run again",
-    );
-    second.proc.kill("SIGTERM");
-    await expectCleanStop(second);
-  }, 30_000);
+    await using plugd = await spawnPlugd(home.command);
+    const mode = plugd.logs().find((line) => String(line.msg).startsWith("plugin processes run"));
+    expect(mode).toMatchObject({ msg: "plugin processes run in cgroups of their own" });
+    plugd.proc.kill("SIGTERM");
+    await expectCleanStop(plugd);
+  });
 });

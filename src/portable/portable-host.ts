@@ -2,6 +2,8 @@
 import { join } from "node:path";
 import { describeError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
+import { cgroupSpawn } from "../supervisor/cgroup-spawn.ts";
+import type { PluginCgroups } from "../supervisor/plugin-cgroups.ts";
 import type { PortableManifest } from "./manifest.ts";
 import { PortablePlugin, type PortableStatus } from "./portable-plugin.ts";
 
@@ -17,6 +19,8 @@ export interface PortableHostOptions {
   logger: Logger;
   /** Default /tmp, where eKuiper's SDKs look for the sockets. */
   socketDir?: string;
+  /** If set, each plugin process runs in a cgroup of its own here (else a process group). */
+  cgroups?: PluginCgroups | undefined;
 }
 
 /** Keeps one PortablePlugin per installed portable plugin that should be running. */
@@ -95,6 +99,7 @@ export class PortableHost {
       pidFile: join(options.pidsDir, `${name}.pid`),
       ownedPids: this.#ownedPids,
       ...(options.socketDir !== undefined && { socketDir: options.socketDir }),
+      ...(options.cgroups && { spawn: cgroupSpawn(options.cgroups, name, options.logger) }),
     });
   }
 }
