@@ -18,6 +18,7 @@ import type { Logger, LogSink } from "./log/logger.ts";
 import { type PortableEvents, PortableHost } from "./portable/portable-host.ts";
 import { createStore } from "./store/store.ts";
 import { killOrphans } from "./supervisor/orphans.ts";
+import { PluginCgroups } from "./supervisor/plugin-cgroups.ts";
 import { version } from "./version.ts";
 
 export interface StartOptions {
@@ -66,8 +67,14 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   stops.push(() => access.close());
   // Every pid file left now is from a run that ended without stopping its plugins.
   await killOrphans(paths.pids, logger.child({ module: "portable" }));
+  const cgroups = await openCgroups(config, logger.child({ module: "portable" }));
+  // Registered before the portables, so the subtree goes once their processes have stopped.
+  if (cgroups) stops.push(() => cgroups.close());
   const dataPlane = new DataPlane(logger, { queueBytes: 1024 * 1024, keepAliveMs: 15_000 });
-  const portables = createPortables(config, paths, logger, options.childEnv, dataPlane);
+  const portables = createPortables(config, paths, logger, options.childEnv, {
+    events: dataPlane,
+    cgroups,
+  });
   stops.push(() => portables.stopAll());
   const ctx: InstallContext = { config, paths, store, logger, locks: new PluginLocks(), portables };
   reconcile(ctx);
@@ -135,13 +142,32 @@ async function drain(
   await server.stop(true);
 }
 
+/** The cgroups of plugin processes, or undefined (logged once, with why) for process groups. */
+async function openCgroups(config: Config, logger: Logger): Promise<PluginCgroups | undefined> {
+  const { cgroups: wanted, memoryMax, pidsMax } = config.portable;
+  if (!wanted) {
+    logger.info("plugin processes run in process groups: portable.cgroups is false");
+    return undefined;
+  }
+  const limits = { memoryMax: memoryMax ?? undefined, pidsMax: pidsMax ?? undefined };
+  const opened = await PluginCgroups.open({ home: config.home, logger, limits });
+  if (opened.cgroups) {
+    logger.info("plugin processes run in cgroups of their own", { cgroup: opened.cgroups.dir });
+    return opened.cgroups;
+  }
+  logger.info("plugin processes run in process groups, which a process that calls setsid leaves", {
+    reason: opened.reason,
+  });
+  return undefined;
+}
+
 /** The host of portable plugin processes, configured from `portable.*`. */
 function createPortables(
   config: Config,
   paths: HomePaths,
   logger: Logger,
   childEnv: Record<string, string> | undefined,
-  events: PortableEvents,
+  parts: { events: PortableEvents; cgroups: PluginCgroups | undefined },
 ): PortableHost {
   return new PortableHost({
     pluginsDir: join(paths.plugins, "portable"),
@@ -151,6 +177,6 @@ function createPortables(
     stopTimeoutMs: config.portable.stopTimeout,
     env: childEnv ?? processEnvironment(),
     logger,
-    events,
+    ...parts,
   });
 }

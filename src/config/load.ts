@@ -167,6 +167,10 @@ function resolveUnits(raw: Sections, home: string, configFile: string): Config {
       pythonBin: portable.pythonBin,
       initTimeout: duration("portable.initTimeout", portable.initTimeout),
       stopTimeout: duration("portable.stopTimeout", portable.stopTimeout),
+      cgroups: portable.cgroups,
+      memoryMax:
+        portable.memoryMax === "max" ? null : size("portable.memoryMax", portable.memoryMax),
+      pidsMax: portable.pidsMax === "max" ? null : portable.pidsMax,
     },
   };
 }

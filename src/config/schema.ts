@@ -55,6 +55,13 @@ export const FileSchema = T.Object(
       pythonBin: T.String({ minLength: 1 }),
       initTimeout: Duration,
       stopTimeout: Duration,
+      cgroups: T.Boolean({
+        description: "run each plugin process in a cgroup of its own where plugd may make one",
+      }),
+      memoryMax: T.Union([Size, T.Literal("max")], { description: "memory.max of each plugin" }),
+      pidsMax: T.Union([T.Integer({ minimum: 1 }), T.Literal("max")], {
+        description: "pids.max of each plugin",
+      }),
     }),
   },
   { additionalProperties: false },
@@ -108,6 +115,15 @@ export interface Config {
     readonly pythonBin: string;
     readonly initTimeout: number;
     readonly stopTimeout: number;
+    /**
+     * Run each plugin process in a cgroup of its own (ended whole, setsid helpers included)
+     * where a writable cgroup v2 subtree exists; elsewhere, and when false, process groups.
+     */
+    readonly cgroups: boolean;
+    /** memory.max (bytes) of each plugin process's cgroup; null: no limit. Needs cgroups. */
+    readonly memoryMax: number | null;
+    /** pids.max of each plugin process's cgroup; null: no limit. Needs cgroups. */
+    readonly pidsMax: number | null;
   };
 }
 
@@ -147,5 +163,12 @@ export const defaults: Sections = {
     sinks: ["image", "influx", "influx2", "zmq", "kafka", "sql"],
     functions: ["accumulateWordCount", "countPlusOne", "echo", "geohash", "image", "labelImage"],
   },
-  portable: { pythonBin: "python", initTimeout: "60s", stopTimeout: "5s" },
+  portable: {
+    pythonBin: "python",
+    initTimeout: "60s",
+    stopTimeout: "5s",
+    cgroups: true,
+    memoryMax: "max",
+    pidsMax: "max",
+  },
 };

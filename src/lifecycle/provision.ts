@@ -1,11 +1,10 @@
 // provision: the start-up steps that read and check the configuration before anything opens.
 
 import { ensureHome, type HomePaths, homePaths } from "../config/home.ts";
-import { ConfigError, type Env, loadConfig } from "../config/load.ts";
+import { type Env, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { readTlsFiles, type TlsFiles } from "../config/tls-files.ts";
 import { parseHostPolicy } from "../download/host-policy.ts";
-import { describeError } from "../errors.ts";
 import { createLogger, type Logger, type LogSink } from "../log/logger.ts";
 
 export interface ProvisionOptions {

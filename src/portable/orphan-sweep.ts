@@ -9,7 +9,12 @@
 
 import { readdir, readFile, readlink, realpath } from "node:fs/promises";
 import type { Logger } from "../log/logger.ts";
-import { killProcessTree, recordedProcess, removePidFile } from "../supervisor/orphans.ts";
+import {
+  killProcessTree,
+  killRecordedGroup,
+  readPidFile,
+  removePidFile,
+} from "../supervisor/orphans.ts";
 import { isAlive } from "../supervisor/proc-stat.ts";
 import { PORTABLE_CONFIG_ARG } from "./launch.ts";
 
@@ -60,24 +65,35 @@ async function waitGone(pids: number[], waitMs: number): Promise<void> {
 }
 
 /**
- * SIGKILLs the leftover processes of one plugin (the pid file's process, and with `scan`
- * those launched in its folder that this plugd does not own) and waits until they are gone,
- * so that their connections are closed before the plugin's sockets listen. Returns their pids.
+ * SIGKILLs the leftover processes of one plugin (what the pid file records, its group and
+ * session included even when their leader is gone, and with `scan` the processes launched in
+ * its folder that this plugd does not own) and waits until they are gone, so that their
+ * connections are closed before the plugin's sockets listen. Returns their pids.
  */
 export async function endOrphans(options: SweepOptions): Promise<number[]> {
   const found = new Set<number>();
   if (options.pidFile !== undefined) {
-    const pid = await recordedProcess(options.pidFile, options.logger);
-    if (pid !== undefined && !options.owned.has(pid)) found.add(pid);
-    if (pid === undefined || !options.owned.has(pid)) await removePidFile(options.pidFile);
+    const record = await readPidFile(options.pidFile, options.logger);
+    const owned = record !== undefined && options.owned.has(record.pid);
+    if (record !== undefined && !owned) {
+      const killed = await killRecordedGroup(record);
+      if (killed.length > 0)
+        options.logger.warn("killing a process of this plugin left by an earlier run", {
+          pid: record.pid,
+          killed,
+        });
+      for (const pid of killed) found.add(pid);
+    }
+    if (!owned) await removePidFile(options.pidFile);
   }
-  if (options.scan ?? true)
-    for (const pid of await scannedOrphans(options.dir, options.owned)) found.add(pid);
-  const pids = [...found];
-  for (const pid of pids) {
+  const scanned = (options.scan ?? true) ? await scannedOrphans(options.dir, options.owned) : [];
+  for (const pid of scanned) {
+    if (found.has(pid)) continue;
     options.logger.warn("killing a process of this plugin left by an earlier run", { pid });
     await killProcessTree(pid);
+    found.add(pid);
   }
+  const pids = [...found];
   await waitGone(pids, options.waitMs ?? 2000);
   return pids;
 }

@@ -2,6 +2,8 @@
 import { join } from "node:path";
 import { describeError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
+import { cgroupSpawn } from "../supervisor/cgroup-spawn.ts";
+import type { PluginCgroups } from "../supervisor/plugin-cgroups.ts";
 import type { SymbolMeta } from "./commands.ts";
 import type { SourceMessage } from "./data-channels.ts";
 import type { PortableManifest } from "./manifest.ts";
@@ -21,6 +23,8 @@ export interface PortableHostOptions {
   socketDir?: string;
   /** Told what the plugins' sources push and when a plugin restarts or stops (the data plane). */
   events?: PortableEvents;
+  /** If set, each plugin process runs in a cgroup of its own here (else a process group). */
+  cgroups?: PluginCgroups | undefined;
 }
 
 /** What happens to running plugins, for those who use them over REST. */
@@ -112,6 +116,7 @@ export class PortableHost {
         onRestarted: () => options.events?.restarted(name),
       }),
       ...(options.socketDir !== undefined && { socketDir: options.socketDir }),
+      ...(options.cgroups && { spawn: cgroupSpawn(options.cgroups, name, options.logger) }),
     });
   }
 }

@@ -130,6 +130,7 @@ export class ChildProcess {
     // The leader is gone; whatever it started in its group goes with it. Linux keeps a pid
     // out of use while a group still bears it as its id, so only members of this group are hit.
     this.#signal(proc, "SIGKILL");
+    await proc.release?.();
     await this.#drain(pumps);
     await pidFile;
     await this.#removePidFile();

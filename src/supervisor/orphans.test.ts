@@ -13,7 +13,7 @@ import { waitFor } from "../../test/support/wait.ts";
 import { createLogger, silentLogger } from "../log/logger.ts";
 import { killOrphans, parsePidFile, writePidFile } from "./orphans.ts";
 import { isAlive, readProcStat } from "./proc-stat.ts";
-import { signalGroup } from "./spawn.ts";
+import { sendSignal, signalGroup } from "./spawn.ts";
 
 /** Starts a fixture the way plugd does (own group), as if a crashed plugd had left it. */
 async function spawnOrphan(name: FixtureName) {
@@ -44,10 +44,41 @@ describe("orphans", () => {
     const grandchild = Number(/grandchild (\d+)/.exec(orphan.text)?.[1]);
     const pidFile = join(dir.path, "mirror.pid");
     expect(await writePidFile(pidFile, orphan.proc.pid)).toBe(true);
-    expect(await killOrphans(dir.path, silentLogger)).toEqual([orphan.proc.pid]);
+    const killed = await killOrphans(dir.path, silentLogger);
+    expect(killed.toSorted()).toEqual([orphan.proc.pid, grandchild].toSorted());
     await orphan.proc.exited;
     expect(orphan.proc.signalCode).toBe("SIGKILL");
     await waitFor(async () => !(await isAlive(grandchild)), "the grandchild to die");
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  test.each([
+    ["its process group", ""],
+    ["its session, in groups of their own", "set -m; "],
+  ])("the helpers left in %s are killed when the recorded leader is gone", async (_, jobs) => {
+    await using dir = await temporaryDir();
+    // The leader starts two helpers, prints their pids and exits when its stdin closes.
+    const script = `${jobs}sleep 305 & a=$!; sleep 305 & echo $a $!; read _ || exit 0`;
+    const leader = Bun.spawn(["/bin/bash", "-c", script], {
+      stdin: "pipe",
+      stdout: "pipe",
+      detached: true,
+    });
+    const reader = leader.stdout.getReader();
+    const first = await reader.read();
+    const helpers = new TextDecoder().decode(first.value).trim().split(" ").map(Number);
+    await using _helpers = {
+      [Symbol.asyncDispose]: async () => {
+        for (const pid of helpers) sendSignal(pid, "SIGKILL");
+      },
+    };
+    const pidFile = join(dir.path, "mirror.pid");
+    expect(await writePidFile(pidFile, leader.pid)).toBe(true);
+    leader.stdin.end();
+    expect(await leader.exited).toBe(0);
+    expect(await Promise.all(helpers.map(isAlive))).toEqual([true, true]);
+    expect((await killOrphans(dir.path, silentLogger)).toSorted()).toEqual(helpers.toSorted());
+    for (const pid of helpers) await waitFor(async () => !(await isAlive(pid)), `helper ${pid}`);
     expect(existsSync(pidFile)).toBe(false);
   });
 

@@ -5,13 +5,14 @@ import { isAlive, parseProcStat, readProcStat } from "./proc-stat.ts";
 
 /** A stat line with the given command name; the fields after it are from a real process. */
 const statLine = (comm: string) =>
-  `4242 (${comm}) S 1 4242 4242 0 -1 4194560 240 0 0 0 1 0 0 0 20 0 1 0 987654 1 2 3\n`;
+  `4242 (${comm}) S 1 4242 4241 0 -1 4194560 240 0 0 0 1 0 0 0 20 0 1 0 987654 1 2 3\n`;
 
 describe("proc-stat", () => {
-  test("state, process group and start time are read from their fields", () => {
+  test("state, process group, session and start time are read from their fields", () => {
     expect(parseProcStat(statLine("mirror"))).toEqual({
       state: "S",
       pgrp: 4242,
+      session: 4241,
       startTime: 987654,
     });
   });
@@ -20,6 +21,7 @@ describe("proc-stat", () => {
     expect(parseProcStat(statLine("a b) S 9 9 (c"))).toEqual({
       state: "S",
       pgrp: 4242,
+      session: 4241,
       startTime: 987654,
     });
   });

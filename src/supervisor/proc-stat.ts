@@ -9,6 +9,8 @@ export interface ProcStat {
   readonly state: string;
   /** Field 5: the process group id. */
   readonly pgrp: number;
+  /** Field 6: the session id. */
+  readonly session: number;
   /** Field 22: clock ticks after boot at which the process started; a recycled pid differs. */
   readonly startTime: number;
 }
@@ -19,9 +21,10 @@ export function parseProcStat(text: string): ProcStat | null {
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
   const state = fields[0];
   const pgrp = Number(fields[2]);
+  const session = Number(fields[3]);
   const startTime = Number(fields[19]);
-  if (state === undefined || !Number.isInteger(pgrp) || !Number.isInteger(startTime)) return null;
-  return { state, pgrp, startTime };
+  if (state === undefined || ![pgrp, session, startTime].every(Number.isInteger)) return null;
+  return { state, pgrp, session, startTime };
 }
 
 /** The stat of process `pid`, or null when there is no such process (or no /proc). */

@@ -35,6 +35,11 @@ export interface SpawnedProcess {
   readonly exited: Promise<ExitResult>;
   /** Sends `signal` to every process in the child's group; a group already gone is no error. */
   signalGroup(signal: "SIGTERM" | "SIGKILL"): void;
+  /**
+   * Called once after the child exited and its group was sent SIGKILL: ends what else it left
+   * (its cgroup, see cgroup-spawn.ts) and frees what the spawn took. Never rejects.
+   */
+  release?(): Promise<void>;
 }
 
 /** Starts a child; throws if it cannot be started (no such program, bad cwd…). */

@@ -15,6 +15,11 @@ export interface FixtureBehaviour {
   crashOnSignal?: boolean;
   /** Keep running on SIGTERM (only SIGKILL ends it). */
   ignoreSigterm?: boolean;
+  /**
+   * At start, run `count` `sleep 305` helpers (each in a session of its own with `setsid`,
+   * else in the plugin's group) and write their pids, one a line, to helpers.pids.
+   */
+  spawnHelpers?: { count: number; setsid?: boolean };
   /** Print this many numbered lines per second. */
   linesPerSecond?: number;
   /** REQ resend time in ms and redialing, as the legacy mirror2: it outlives its host. */
@@ -28,6 +33,9 @@ export interface FixtureBehaviour {
 }
 
 export const BEHAVIOUR_FILE = "behaviour.json";
+
+/** Where `spawnHelpers` records its helpers, in the plugin's folder. */
+export const HELPERS_FILE = "helpers.pids";
 
 function parse(text: string | undefined, where: string): FixtureBehaviour {
   if (text === undefined || text.trim() === "") return {};

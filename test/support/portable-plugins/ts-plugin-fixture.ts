@@ -1,9 +1,10 @@
 // Test plugin: a portable plugin behaving like one built with eKuiper's current Go SDK, on our nng.
 
+import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { isNngError } from "../../../src/nng/nng-error.ts";
 import { ReqSocket } from "../nng-req/req-socket.ts";
-import { type FixtureBehaviour, loadBehaviour } from "./fixture-behaviour.ts";
+import { type FixtureBehaviour, HELPERS_FILE, loadBehaviour } from "./fixture-behaviour.ts";
 import {
   type Control,
   type Runtime,
@@ -118,9 +119,24 @@ async function serveControl(req: ReqSocket): Promise<never> {
   }
 }
 
+/** Helpers that outlive the plugin unless plugd ends them (setsid ones leave its group). */
+function spawnHelpers(spec: { count: number; setsid?: boolean }): void {
+  const pids = Array.from({ length: spec.count }, () => {
+    const helper = Bun.spawn(["sleep", "305"], {
+      stdio: ["ignore", "ignore", "ignore"],
+      detached: spec.setsid === true,
+    });
+    helper.unref();
+    return helper.pid;
+  });
+  writeFileSync(HELPERS_FILE, pids.map((pid) => `${pid}\n`).join(""));
+  log(`started ${spec.count} helpers`);
+}
+
 async function main(): Promise<void> {
   log(`plugin ${name} started, pid ${process.pid}, config ${process.argv[2] ?? ""}`);
   if (behaviour.exitAtOnce) exitAtOnce(behaviour.exitAtOnce);
+  if (behaviour.spawnHelpers) spawnHelpers(behaviour.spawnHelpers);
   process.on("SIGTERM", () => {
     if (behaviour.ignoreSigterm) return log("ignoring SIGTERM");
     log(`stopping plugin ${name}`);
