@@ -34,45 +34,61 @@ export function eventStream(
   options: EventStreamOptions,
   onCancel: () => void,
 ): { subscriber: Subscriber; body: ReadableStream<Uint8Array> } {
-  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  let open = true;
-  let keepAlive: ReturnType<typeof setInterval> | undefined;
-  const close = () => {
-    open = false;
-    clearInterval(keepAlive);
-  };
+  const subscriber = new StreamSubscriber(options);
   const body = new ReadableStream<Uint8Array>(
     {
-      start(c) {
-        controller = c;
-        if (options.format === "sse") {
-          keepAlive = setInterval(() => {
-            if (open) c.enqueue(encoder.encode(": keep-alive\n\n"));
-          }, options.keepAliveMs);
-        }
-      },
-      cancel() {
-        close();
+      start: (controller) => subscriber.attach(controller),
+      cancel: () => {
+        subscriber.close();
         onCancel();
       },
     },
     { highWaterMark: options.queueBytes, size: (chunk) => chunk?.byteLength ?? 0 },
   );
-  const subscriber: Subscriber = {
-    client: options.client,
-    push(event) {
-      if (!open || !controller) return true;
-      const bytes = encoder.encode(formatEvent(options.format, event));
-      if ((controller.desiredSize ?? 0) < bytes.byteLength) return false;
-      controller.enqueue(bytes);
-      return true;
-    },
-    end(reason) {
-      if (!open || !controller) return;
-      controller.enqueue(encoder.encode(formatEvent(options.format, { kind: "end", reason })));
-      close();
-      controller.close();
-    },
-  };
   return { subscriber, body };
+}
+
+class StreamSubscriber implements Subscriber {
+  readonly client: string | undefined;
+  readonly #format: StreamFormat;
+  readonly #keepAliveMs: number;
+  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #keepAlive: ReturnType<typeof setInterval> | undefined;
+  #open = true;
+
+  constructor(options: EventStreamOptions) {
+    this.client = options.client;
+    this.#format = options.format;
+    this.#keepAliveMs = options.keepAliveMs;
+  }
+
+  attach(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.#controller = controller;
+    if (this.#format !== "sse") return;
+    this.#keepAlive = setInterval(() => {
+      if (this.#open) controller.enqueue(encoder.encode(": keep-alive\n\n"));
+    }, this.#keepAliveMs);
+  }
+
+  push(event: StreamEvent): boolean {
+    const controller = this.#controller;
+    if (!this.#open || !controller) return true;
+    const bytes = encoder.encode(formatEvent(this.#format, event));
+    if ((controller.desiredSize ?? 0) < bytes.byteLength) return false;
+    controller.enqueue(bytes);
+    return true;
+  }
+
+  end(reason: string): void {
+    const controller = this.#controller;
+    if (!this.#open || !controller) return;
+    controller.enqueue(encoder.encode(formatEvent(this.#format, { kind: "end", reason })));
+    this.close();
+    controller.close();
+  }
+
+  close(): void {
+    this.#open = false;
+    clearInterval(this.#keepAlive);
+  }
 }

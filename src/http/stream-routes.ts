@@ -5,7 +5,7 @@ import type { DataPlane } from "../dataplane/data-plane.ts";
 import { eventStream, formatEvent, type StreamFormat } from "../dataplane/event-stream.ts";
 import { type Properties, resolveProperties } from "../dataplane/properties.ts";
 import type { Subscriber } from "../dataplane/session.ts";
-import { notFound } from "../errors.ts";
+import { describeError, notFound } from "../errors.ts";
 import type { InstallContext } from "../install/context.ts";
 import type { PortablePlugin } from "../portable/portable-plugin.ts";
 import { describePortable, runningPortable } from "../services/plugin-queries.ts";
@@ -37,28 +37,15 @@ interface Opened {
   properties: Properties;
 }
 
-/** GET (and WebSocket) /plugins/portables/{name}/sources/{source}/stream. */
+const path = "/plugins/portables/:name/sources/:source/stream";
+const detail = {
+  tags: ["data plane"],
+  description:
+    "Server-Sent Events by default, NDJSON with Accept: application/x-ndjson, and one text frame per message on a WebSocket upgrade of the same path.",
+};
+
+/** GET (and WebSocket) /plugins/portables/{name}/sources/{source}/stream, and the sessions. */
 export function streamRoutes(ctx: InstallContext, plane: DataPlane) {
-  const path = "/plugins/portables/:name/sources/:source/stream";
-  const detail = {
-    tags: ["data plane"],
-    description:
-      "Server-Sent Events by default, NDJSON with Accept: application/x-ndjson, and one text frame per message on a WebSocket upgrade of the same path.",
-  };
-  const open = (params: typeof StreamParams.static, query: typeof StreamQuery.static): Opened => {
-    const plugin = runningPortable(ctx, params.name);
-    if (!plugin.manifest.sources.includes(params.source)) {
-      throw notFound(`portable plugin ${params.name} has no source ${params.source}`);
-    }
-    const properties = resolveProperties({
-      folder: join(ctx.paths.root, "etc", "sources"),
-      symbol: params.source,
-      confKey: query.confKey,
-      props: query.props,
-      required: true,
-    });
-    return { plugin, source: params.source, dataSource: query.datasource ?? "", properties };
-  };
   return new Elysia({ name: "data-plane-streams" })
     .get(
       "/plugins/portables/:name/sessions",
@@ -73,74 +60,101 @@ export function streamRoutes(ctx: InstallContext, plane: DataPlane) {
         response: answers({ 200: t.Array(SessionBody) }),
       },
     )
-    .get(
-      path,
-      ({ params, query, request, server }) =>
-        inContext(`stream source ${params.source} of ${params.name}`, async () => {
-          const opened = open(params, query);
-          const accept = request.headers.get("accept") ?? "";
-          const format: StreamFormat = accept.includes("application/x-ndjson") ? "ndjson" : "sse";
-          let leave = async () => {};
-          const { subscriber, body } = eventStream(
-            {
-              format,
-              queueBytes: plane.options.queueBytes,
-              keepAliveMs: plane.options.keepAliveMs,
-              client: server?.requestIP(request)?.address,
-            },
-            () => void leave(),
-          );
-          leave = await plane.sources.subscribe(opened, subscriber);
-          const type = format === "sse" ? "text/event-stream" : "application/x-ndjson";
-          return new Response(body, {
-            headers: { "content-type": `${type}; charset=utf-8`, "cache-control": "no-cache" },
-          });
-        }),
-      {
-        params: StreamParams,
-        query: StreamQuery,
-        detail,
-        response: answers({ 200: t.String({ description: "text/event-stream or NDJSON" }) }),
-      },
-    )
-    .ws(path, {
-      params: StreamParams,
-      query: StreamQuery,
-      // Not an OpenAPI method: the GET route's description tells of the upgrade.
-      detail: { hide: true },
-      async open(ws) {
-        const leaving: { leave?: () => Promise<void> } = {};
-        const subscriber: Subscriber = {
-          client: ws.remoteAddress,
-          push(event) {
-            if (bufferedOf(ws.raw) > plane.options.queueBytes) return false;
-            ws.send(formatEvent("ndjson", event).trimEnd());
-            return true;
-          },
-          end(reason) {
-            ws.send(formatEvent("ndjson", { kind: "end", reason }).trimEnd());
-            ws.close();
-          },
-        };
-        sessions.set(ws.id, leaving);
-        try {
-          leaving.leave = await plane.sources.subscribe(
-            open(ws.data.params, ws.data.query),
-            subscriber,
-          );
-        } catch (err) {
-          subscriber.end(err instanceof Error ? err.message : String(err));
-        }
-      },
-      close(ws) {
-        void sessions.get(ws.id)?.leave?.();
-        sessions.delete(ws.id);
-      },
-    });
+    .use(httpStream(ctx, plane))
+    .use(webSocketStream(ctx, plane));
 }
 
-/** The way out of each open WebSocket stream, by socket id. */
-const sessions = new Map<string, { leave?: () => Promise<void> }>();
+/** The running plugin, its source and the source's properties; 404/400 as the request is wrong. */
+function openSource(
+  ctx: InstallContext,
+  params: typeof StreamParams.static,
+  query: typeof StreamQuery.static,
+): Opened {
+  const plugin = runningPortable(ctx, params.name);
+  if (!plugin.manifest.sources.includes(params.source)) {
+    throw notFound(`portable plugin ${params.name} has no source ${params.source}`);
+  }
+  const properties = resolveProperties({
+    folder: join(ctx.paths.root, "etc", "sources"),
+    symbol: params.source,
+    confKey: query.confKey,
+    props: query.props,
+    required: true,
+  });
+  return { plugin, source: params.source, dataSource: query.datasource ?? "", properties };
+}
+
+/** SSE, or NDJSON when the client accepts it. */
+function httpStream(ctx: InstallContext, plane: DataPlane) {
+  return new Elysia({ name: "data-plane-http-stream" }).get(
+    path,
+    ({ params, query, request, server }) =>
+      inContext(`stream source ${params.source} of ${params.name}`, async () => {
+        const opened = openSource(ctx, params, query);
+        const accept = request.headers.get("accept") ?? "";
+        const format: StreamFormat = accept.includes("application/x-ndjson") ? "ndjson" : "sse";
+        let leave = async () => {};
+        const { subscriber, body } = eventStream(
+          {
+            format,
+            queueBytes: plane.options.queueBytes,
+            keepAliveMs: plane.options.keepAliveMs,
+            client: server?.requestIP(request)?.address,
+          },
+          () => void leave(),
+        );
+        leave = await plane.sources.subscribe(opened, subscriber);
+        const type = format === "sse" ? "text/event-stream" : "application/x-ndjson";
+        return new Response(body, {
+          headers: { "content-type": `${type}; charset=utf-8`, "cache-control": "no-cache" },
+        });
+      }),
+    {
+      params: StreamParams,
+      query: StreamQuery,
+      detail,
+      response: answers({ 200: t.String({ description: "text/event-stream or NDJSON" }) }),
+    },
+  );
+}
+
+/** One text frame per message; the last frame says why the stream ended. */
+function webSocketStream(ctx: InstallContext, plane: DataPlane) {
+  const leaving = new Map<string, () => Promise<void>>();
+  return new Elysia({ name: "data-plane-ws-stream" }).ws(path, {
+    params: StreamParams,
+    query: StreamQuery,
+    // Not an OpenAPI method: the GET route's description tells of the upgrade.
+    detail: { hide: true },
+    async open(ws) {
+      const subscriber: Subscriber = {
+        client: ws.remoteAddress,
+        push(event) {
+          if (bufferedOf(ws.raw) > plane.options.queueBytes) return false;
+          ws.send(formatEvent("ndjson", event).trimEnd());
+          return true;
+        },
+        end(reason) {
+          ws.send(formatEvent("ndjson", { kind: "end", reason }).trimEnd());
+          ws.close();
+        },
+      };
+      try {
+        const opened = openSource(ctx, ws.data.params, ws.data.query);
+        const leave = await plane.sources.subscribe(opened, subscriber);
+        // The client may have gone while the source was starting.
+        if (ws.raw.readyState === 1) leaving.set(ws.id, leave);
+        else await leave();
+      } catch (err) {
+        subscriber.end(describeError(err));
+      }
+    },
+    close(ws) {
+      void leaving.get(ws.id)?.();
+      leaving.delete(ws.id);
+    },
+  });
+}
 
 /** Bytes queued on a WebSocket and not yet written (Bun has it; Elysia's types lag behind). */
 function bufferedOf(socket: object): number {
