@@ -3,6 +3,7 @@ import { type AnyElysia, Elysia } from "elysia";
 import type { DataPlane } from "./dataplane/data-plane.ts";
 import { AppError, badRequest, describeError, ErrorCode, internal } from "./errors.ts";
 import { type AccessControlDeps, accessControl } from "./http/access-control.ts";
+import { dataPlaneRoutes } from "./http/dataplane-routes.ts";
 import { nativeRoutes } from "./http/native-routes.ts";
 import { portableRoutes } from "./http/portable-routes.ts";
 import { RouteChanges } from "./http/route-changes.ts";
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps) {
     .use(nativeRoutes({ ctx: deps.ctx, requestStop: deps.requestStop }))
     .use(portableRoutes(deps.ctx))
     .use(streamRoutes(deps.ctx, deps.dataPlane))
+    .use(dataPlaneRoutes(deps.ctx, deps.dataPlane))
     .use(udfRoutes(deps.ctx))
     .use(uploadRoutes(deps.ctx));
   changes.load(app.routes);

@@ -73,6 +73,9 @@ export function tooManyRequests(message: string): AppError {
   return new AppError(429, ErrorCode.general, message);
 }
 
+/** 501, code 1000: plugd cannot do this at all (a native plugin runs only inside eKuiper). */
+export const notImplemented = answer(501);
+
 /** 500, code 1000: a fault of the server itself, never of the input. */
 export const internal = answer(500);
 

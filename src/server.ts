@@ -70,7 +70,7 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   const cgroups = await openCgroups(config, logger.child({ module: "portable" }));
   // Registered before the portables, so the subtree goes once their processes have stopped.
   if (cgroups) stops.push(() => cgroups.close());
-  const dataPlane = new DataPlane(logger, { queueBytes: 1024 * 1024, keepAliveMs: 15_000 });
+  const dataPlane = new DataPlane(logger, config.dataplane);
   const portables = createPortables(config, paths, logger, options.childEnv, {
     events: dataPlane,
     cgroups,

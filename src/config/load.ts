@@ -4,13 +4,12 @@ import { join, resolve } from "node:path";
 import { Kind, type TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { describeError } from "../errors.ts";
-import { type Config, defaults, type FileConfig, FileSchema, type Sections } from "./schema.ts";
-import { parseDuration, parseSize } from "./units.ts";
+import { ConfigError } from "./config-error.ts";
 
-/** A configuration that cannot be used; the message names the file and the key. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
+export { ConfigError } from "./config-error.ts";
+
+import { resolveUnits } from "./resolve-units.ts";
+import { type Config, defaults, type FileConfig, FileSchema, type Sections } from "./schema.ts";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -140,46 +139,6 @@ function mergeSections(base: Sections, over: FileConfig): Sections {
     Object.assign(out[name], over[name]);
   }
   return out;
-}
-
-function resolveUnits(raw: Sections, home: string, configFile: string): Config {
-  const duration = (key: string, v: string | number) => unit(parseDuration(v), key, v, configFile);
-  const size = (key: string, v: string | number) => unit(parseSize(v), key, v, configFile);
-  const { plugin, portable } = raw;
-  return {
-    home,
-    configFile,
-    basic: {
-      ...raw.basic,
-      maxRequestBodySize: size("basic.maxRequestBodySize", raw.basic.maxRequestBodySize),
-    },
-    plugin: {
-      ...plugin,
-      maxDownloadSize: size("plugin.maxDownloadSize", plugin.maxDownloadSize),
-      connectTimeout: duration("plugin.connectTimeout", plugin.connectTimeout),
-      downloadTimeout: duration("plugin.downloadTimeout", plugin.downloadTimeout),
-      installTimeout: duration("plugin.installTimeout", plugin.installTimeout),
-      maxEntrySize: size("plugin.maxEntrySize", plugin.maxEntrySize),
-      maxTotalSize: size("plugin.maxTotalSize", plugin.maxTotalSize),
-    },
-    prebuild: { ...raw.prebuild },
-    portable: {
-      pythonBin: portable.pythonBin,
-      initTimeout: duration("portable.initTimeout", portable.initTimeout),
-      stopTimeout: duration("portable.stopTimeout", portable.stopTimeout),
-      cgroups: portable.cgroups,
-      memoryMax:
-        portable.memoryMax === "max" ? null : size("portable.memoryMax", portable.memoryMax),
-      pidsMax: portable.pidsMax === "max" ? null : portable.pidsMax,
-    },
-  };
-}
-
-function unit(parsed: number | undefined, key: string, raw: unknown, file: string): number {
-  if (parsed === undefined) {
-    throw new ConfigError(`${file}: ${key}: cannot read ${JSON.stringify(raw)} as a value`);
-  }
-  return parsed;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -63,6 +63,11 @@ export const FileSchema = T.Object(
         description: "pids.max of each plugin",
       }),
     }),
+    dataplane: section({
+      streamQueue: Size,
+      keepAlive: Duration,
+      sinkIdle: Duration,
+    }),
   },
   { additionalProperties: false },
 );
@@ -125,6 +130,15 @@ export interface Config {
     /** pids.max of each plugin process's cgroup; null: no limit. Needs cgroups. */
     readonly pidsMax: number | null;
   };
+  /** Sources, sinks and functions used over REST. */
+  readonly dataplane: {
+    /** Bytes queued for a stream client that does not read, before it alone is ended. */
+    readonly queueBytes: number;
+    /** How often an SSE stream sends a keep-alive comment. */
+    readonly keepAliveMs: number;
+    /** How long a sink instance stays open after its last send. */
+    readonly sinkIdleMs: number;
+  };
 }
 
 /** Every section with every key present. */
@@ -171,4 +185,5 @@ export const defaults: Sections = {
     memoryMax: "max",
     pidsMax: "max",
   },
+  dataplane: { streamQueue: "1MiB", keepAlive: "15s", sinkIdle: "60s" },
 };

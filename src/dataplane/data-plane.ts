@@ -3,8 +3,10 @@ import type { Logger } from "../log/logger.ts";
 import type { SymbolMeta } from "../portable/commands.ts";
 import type { SourceMessage } from "../portable/data-channels.ts";
 import type { PortableEvents } from "../portable/portable-host.ts";
+import { FunctionCalls } from "./function-calls.ts";
 import type { SessionInfo } from "./session.ts";
 import { SessionIds } from "./session-ids.ts";
+import { SinkPool } from "./sink-pool.ts";
 import { SourceHub } from "./source-hub.ts";
 
 export interface DataPlaneOptions {
@@ -12,16 +14,23 @@ export interface DataPlaneOptions {
   readonly queueBytes: number;
   /** How often an SSE stream sends a keep-alive comment. */
   readonly keepAliveMs: number;
+  /** How long a sink instance stays open after its last send. */
+  readonly sinkIdleMs: number;
 }
 
-/** The source streams (and their sessions) of every portable plugin. */
+/** The source streams, sink instances and function calls of every portable plugin. */
 export class DataPlane implements PortableEvents {
   readonly options: DataPlaneOptions;
   readonly sources: SourceHub;
+  readonly sinks: SinkPool;
+  readonly functions: FunctionCalls;
 
   constructor(logger: Logger, options: DataPlaneOptions) {
     this.options = options;
-    this.sources = new SourceHub(logger, new SessionIds());
+    const ids = new SessionIds();
+    this.sources = new SourceHub(logger, ids);
+    this.sinks = new SinkPool(logger, ids, options.sinkIdleMs);
+    this.functions = new FunctionCalls(ids);
   }
 
   sourceData(plugin: string, meta: SymbolMeta, data: SourceMessage, bytes: number): void {
@@ -34,15 +43,16 @@ export class DataPlane implements PortableEvents {
 
   stopped(plugin: string, reason: string): void {
     this.sources.stopped(plugin, reason);
+    this.sinks.stopped(plugin);
+    this.functions.stopped(plugin);
   }
 
   /** Every REST session of the plugin. */
   sessions(plugin: string): SessionInfo[] {
-    return this.sources.sessions(plugin);
-  }
-
-  /** Per session id, its clients: what the plugin's refCount adds for REST. */
-  refCount(plugin: string): Record<string, number> {
-    return Object.fromEntries(this.sessions(plugin).map((s) => [s.id, s.clients.length]));
+    return [
+      ...this.sources.sessions(plugin),
+      ...this.sinks.sessions(plugin),
+      ...this.functions.sessions(plugin),
+    ];
   }
 }

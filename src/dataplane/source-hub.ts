@@ -3,6 +3,7 @@ import type { Logger } from "../log/logger.ts";
 import type { SymbolControl, SymbolMeta } from "../portable/commands.ts";
 import type { SourceMessage } from "../portable/data-channels.ts";
 import type { PortablePlugin } from "../portable/portable-plugin.ts";
+import { canonicalJson } from "./canonical-json.ts";
 import type { Properties } from "./properties.ts";
 import type { SessionInfo, Subscriber } from "./session.ts";
 import type { SessionIds } from "./session-ids.ts";
@@ -50,11 +51,11 @@ export class SourceHub {
    * added. Returns how to leave.
    */
   async subscribe(request: SourceRequest, subscriber: Subscriber): Promise<() => Promise<void>> {
-    const key = JSON.stringify([
+    const key = canonicalJson([
       request.plugin.name,
       request.source,
       request.dataSource,
-      sorted(request.properties),
+      request.properties,
     ]);
     let instance = this.#byKey.get(key);
     if (!instance) instance = this.#start(key, request);
@@ -155,15 +156,4 @@ export class SourceHub {
     const rules = this.#byRule.get(instance.pluginName);
     if (rules?.get(ruleId) === instance) rules.delete(ruleId);
   }
-}
-
-/** `value` with object keys in sorted order, so equal properties give equal keys. */
-function sorted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => [k, sorted(v)]),
-  );
 }

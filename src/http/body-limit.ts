@@ -66,6 +66,7 @@ export async function parseBody(request: Request, limits: BodyLimits): Promise<u
     return { uploadFile: new MultipartBody(cappedStream(request, limit), boundaryOf(type)) };
   }
   const bytes = await readCapped(request, limit);
+  if (/^application\/x-ndjson/i.test(type)) return parseNdjson(bytes);
   if (limit.upload && /^application\/x-www-form-urlencoded/i.test(type)) {
     const form = await new Response(bytes, { headers: { "content-type": type } }).formData();
     return Object.fromEntries(form);
@@ -75,6 +76,23 @@ export async function parseBody(request: Request, limits: BodyLimits): Promise<u
   } catch (err) {
     throw badRequest(`invalid body: it is not valid JSON (${describeError(err)})`);
   }
+}
+
+/** NDJSON: one JSON value per non-empty line, as an array. Throws 400 naming the bad line. */
+function parseNdjson(bytes: Uint8Array): unknown[] {
+  const lines = new TextDecoder().decode(bytes).split("\n");
+  const values: unknown[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim() === "") return;
+    try {
+      values.push(JSON.parse(line));
+    } catch (err) {
+      throw badRequest(
+        `invalid body: NDJSON line ${index + 1} is not valid JSON (${describeError(err)})`,
+      );
+    }
+  });
+  return values;
 }
 
 /** The request's body as it arrives, erroring with 413 once it passes the cap. */

@@ -10,6 +10,8 @@ const changeMethods: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DEL
 export interface ChangeTarget {
   readonly kind: PluginKind | "uploads";
   readonly nameFrom: "param" | "body";
+  /** With nameFrom "param": which parameter holds the name (default `name`). */
+  readonly param?: string;
 }
 
 const key = "x-plugd-changes";
@@ -21,8 +23,9 @@ const key = "x-plugd-changes";
 export function changes(
   kind: ChangeTarget["kind"],
   nameFrom: ChangeTarget["nameFrom"],
+  param?: string,
 ): { [key]: ChangeTarget } {
-  return { [key]: { kind, nameFrom } };
+  return { [key]: { kind, nameFrom, ...(param !== undefined && { param }) } };
 }
 
 /** True for the methods whose requests are audited. */
@@ -67,7 +70,7 @@ export class RouteChanges {
   ): { kind: ChangeTarget["kind"]; name: string | undefined } | undefined {
     const target = route === undefined ? undefined : this.#targets.get(`${method} ${route}`);
     if (!target) return undefined;
-    const name = target.nameFrom === "param" ? params?.name : nameInBody(body);
+    const name = target.nameFrom === "param" ? params?.[target.param ?? "name"] : nameInBody(body);
     return { kind: target.kind, name };
   }
 }

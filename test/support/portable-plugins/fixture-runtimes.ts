@@ -45,7 +45,8 @@ function funcReply(body: Uint8Array): string {
   if (!Array.isArray(data.arg) || data.arg.length < 1) {
     return reply(false, "exec function context not found");
   }
-  // The last element is the FuncMeta string; echo the first real argument.
+  // The last element is the FuncMeta string; echo the first real argument ("fail" fails).
+  if (data.arg[0] === "fail") return reply(false, "failing on purpose");
   return reply(true, data.arg.length > 1 ? data.arg[0] : null);
 }
 
@@ -118,7 +119,10 @@ export async function startSink(control: Control, options: RuntimeOptions): Prom
       const body = await pull.recv().catch(() => undefined);
       if (body === undefined) return;
       options.log(`sink ${control.symbolName} received ${decode(body)}`);
-      if (requireAck) await ack.send(encode("{}")).catch(() => {});
+      // A message with "fail": true is refused, to test error acks.
+      const refused = decode(body).includes('"fail":true');
+      const answer = refused ? '{"error":"refusing on purpose"}' : "{}";
+      if (requireAck) await ack.send(encode(answer)).catch(() => {});
     }
   })();
   return { stop: async () => void (await Promise.all([pull.close(), ack.close()])) };

@@ -1,0 +1,83 @@
+// FunctionCalls: a portable function called over REST, started once with a REST rule id.
+import type { FuncReply } from "../portable/commands.ts";
+import type { PortablePlugin } from "../portable/portable-plugin.ts";
+import type { SessionInfo } from "./session.ts";
+import type { SessionIds } from "./session-ids.ts";
+
+interface Started {
+  readonly ruleId: string;
+  readonly since: string;
+  readonly clients: Set<string>;
+  /** Settles once the start was answered; a failed start is forgotten. */
+  readonly ready: Promise<void>;
+  calls: number;
+  bytes: number;
+}
+
+/**
+ * Each function called over REST is started once, with a REST rule id, so that the plugin's
+ * refCount and sessions show it; calls go through the plugin's function channel.
+ */
+export class FunctionCalls {
+  readonly #ids: SessionIds;
+  /** By plugin, then function. */
+  readonly #started = new Map<string, Map<string, Started>>();
+
+  constructor(ids: SessionIds) {
+    this.#ids = ids;
+  }
+
+  /** Exec of `fn` with `args`; throws what the start or the call throws. */
+  async call(
+    plugin: PortablePlugin,
+    fn: string,
+    args: unknown[],
+    client: string | undefined,
+  ): Promise<FuncReply> {
+    const started = this.#start(plugin, fn);
+    await started.ready;
+    if (client !== undefined) started.clients.add(client);
+    started.calls += 1;
+    started.bytes += JSON.stringify(args).length;
+    return plugin.callFunction(fn, "Exec", args);
+  }
+
+  stopped(pluginName: string): void {
+    this.#started.delete(pluginName);
+  }
+
+  sessions(pluginName: string): SessionInfo[] {
+    return [...(this.#started.get(pluginName)?.entries() ?? [])].map(([fn, started]) => ({
+      id: started.ruleId,
+      kind: "function" as const,
+      symbol: fn,
+      properties: {},
+      since: started.since,
+      messages: started.calls,
+      bytes: started.bytes,
+      clients: [...started.clients],
+    }));
+  }
+
+  #start(plugin: PortablePlugin, fn: string): Started {
+    const functions = this.#started.get(plugin.name) ?? new Map<string, Started>();
+    this.#started.set(plugin.name, functions);
+    const known = functions.get(fn);
+    if (known) return known;
+    const ruleId = this.#ids.next();
+    const meta = { ruleId, opId: fn, instanceId: 0 };
+    const started: Started = {
+      ruleId,
+      since: new Date().toISOString(),
+      clients: new Set(),
+      ready: plugin.startSymbol({ symbolName: fn, pluginType: "func", meta }),
+      calls: 0,
+      bytes: 0,
+    };
+    functions.set(fn, started);
+    started.ready.catch(() => {
+      if (functions.get(fn) === started) functions.delete(fn);
+    });
+    return started;
+  }
+}

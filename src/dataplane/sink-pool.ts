@@ -1,0 +1,150 @@
+// SinkPool: sink instances kept open for later sends with the same properties, closed when idle.
+import { describeError } from "../errors.ts";
+import type { Logger } from "../log/logger.ts";
+import type { SymbolControl } from "../portable/commands.ts";
+import type { PortablePlugin } from "../portable/portable-plugin.ts";
+import { SerialQueue } from "../supervisor/serial-queue.ts";
+import { canonicalJson } from "./canonical-json.ts";
+import type { Properties } from "./properties.ts";
+import type { SessionInfo } from "./session.ts";
+import type { SessionIds } from "./session-ids.ts";
+
+export interface SendRequest {
+  readonly plugin: PortablePlugin;
+  readonly sink: string;
+  readonly properties: Properties;
+  readonly client: string | undefined;
+}
+
+/** What a send answers: how many went, and each message the sink refused (its ack error). */
+export interface SendResult {
+  sent: number;
+  failed?: { index: number; error: string }[];
+}
+
+interface Instance {
+  readonly key: string;
+  readonly plugin: PortablePlugin;
+  readonly control: SymbolControl;
+  readonly queue: SerialQueue;
+  readonly since: string;
+  readonly clients: Set<string>;
+  started: Promise<void>;
+  idle: ReturnType<typeof setTimeout> | undefined;
+  messages: number;
+  bytes: number;
+}
+
+/**
+ * One sink symbol start per plugin, sink and properties, reused by every send with them and
+ * stopped `idleMs` after the last; sends to one instance go one at a time, in order.
+ */
+export class SinkPool {
+  readonly #log: Logger;
+  readonly #ids: SessionIds;
+  readonly #idleMs: number;
+  readonly #instances = new Map<string, Instance>();
+
+  constructor(log: Logger, ids: SessionIds, idleMs: number) {
+    this.#log = log.child({ module: "dataplane" });
+    this.#ids = ids;
+    this.#idleMs = idleMs;
+  }
+
+  /** Sends each message (as JSON) in order. Throws what the sink's start throws. */
+  async send(request: SendRequest, messages: readonly unknown[]): Promise<SendResult> {
+    const instance = this.#instanceFor(request);
+    await instance.started;
+    if (request.client !== undefined) instance.clients.add(request.client);
+    const result = await instance.queue.run(async () => {
+      // Closed for idleness while this send waited its turn: send on a new start instead.
+      if (this.#instances.get(instance.key) !== instance) return undefined;
+      clearTimeout(instance.idle);
+      const result: SendResult = { sent: 0 };
+      const encoder = new TextEncoder();
+      for (const [index, message] of messages.entries()) {
+        const bytes = encoder.encode(JSON.stringify(message));
+        try {
+          await instance.plugin.sendToSink(instance.control, bytes);
+          result.sent += 1;
+          instance.messages += 1;
+          instance.bytes += bytes.byteLength;
+        } catch (err) {
+          (result.failed ??= []).push({ index, error: describeError(err) });
+        }
+      }
+      instance.idle = setTimeout(() => void this.#close(instance), this.#idleMs);
+      return result;
+    });
+    return result ?? this.send(request, messages);
+  }
+
+  /** The plugin stopped: its instances are gone with it. */
+  stopped(pluginName: string): void {
+    for (const instance of [...this.#instances.values()]) {
+      if (instance.plugin.name !== pluginName) continue;
+      clearTimeout(instance.idle);
+      this.#instances.delete(instance.key);
+    }
+  }
+
+  sessions(pluginName: string): SessionInfo[] {
+    return [...this.#instances.values()]
+      .filter((instance) => instance.plugin.name === pluginName)
+      .map((instance) => ({
+        id: instance.control.meta?.ruleId ?? "",
+        kind: "sink" as const,
+        symbol: instance.control.symbolName,
+        properties: { ...instance.control.config },
+        since: instance.since,
+        messages: instance.messages,
+        bytes: instance.bytes,
+        clients: [...instance.clients],
+      }));
+  }
+
+  /** Stops every instance (plugd stopping). */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.#instances.values()].map((instance) => this.#close(instance)));
+  }
+
+  #instanceFor(request: SendRequest): Instance {
+    const key = canonicalJson([request.plugin.name, request.sink, request.properties]);
+    const known = this.#instances.get(key);
+    if (known) return known;
+    const control: SymbolControl = {
+      symbolName: request.sink,
+      pluginType: "sink",
+      meta: { ruleId: this.#ids.next(), opId: "send", instanceId: 0 },
+      config: request.properties,
+    };
+    const instance: Instance = {
+      key,
+      plugin: request.plugin,
+      control,
+      queue: new SerialQueue(),
+      since: new Date().toISOString(),
+      clients: new Set(),
+      started: request.plugin.startSymbol(control),
+      idle: undefined,
+      messages: 0,
+      bytes: 0,
+    };
+    this.#instances.set(key, instance);
+    instance.started.catch(() => {
+      if (this.#instances.get(key) === instance) this.#instances.delete(key);
+    });
+    return instance;
+  }
+
+  async #close(instance: Instance): Promise<void> {
+    clearTimeout(instance.idle);
+    if (this.#instances.get(instance.key) !== instance) return;
+    this.#instances.delete(instance.key);
+    await instance.queue.run(() =>
+      instance.plugin.stopSymbol(instance.control).catch((error: unknown) => {
+        this.#log.warn("could not stop an idle sink's symbol", { error });
+      }),
+    );
+  }
+}

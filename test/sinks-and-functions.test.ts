@@ -1,0 +1,189 @@
+// POST …/sinks/{sink}/send (and its WebSocket), POST /plugins/udfs/{fn}/call, and native 501s.
+import { describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { startFileServer } from "./support/http-fixtures.ts";
+import { nativePluginZip } from "./support/plugin-zips.ts";
+import { uniquePluginName } from "./support/portable-plugins/fixture-plugin.ts";
+import { portablePluginZip } from "./support/portable-zips.ts";
+import { startServer, type TestServer } from "./support/server.ts";
+import { waitFor } from "./support/wait.ts";
+
+const fast = "portable:\n  initTimeout: 10s\n  stopTimeout: 2s\ndataplane:\n  sinkIdle: 300ms\n";
+const SLOW = { timeout: 30_000 };
+
+interface Session {
+  id: string;
+  kind: string;
+  symbol: string;
+  messages: number;
+}
+
+async function installed(server: TestServer, spec: { functions?: string[] } = {}) {
+  const name = uniquePluginName();
+  const functions = spec.functions ?? ["echo"];
+  const manifest = { functions };
+  const zip = portablePluginZip(
+    { name, manifest, behaviour: { functions } },
+    {
+      "functions/echo.json": null,
+    },
+  );
+  await using files = startFileServer({ "/p.zip": zip });
+  const res = await server.send("POST", "/plugins/portables", { name, file: files.url("/p.zip") });
+  expect(res.status).toBe(201);
+  return name;
+}
+
+const logsOf = async (server: TestServer, name: string) =>
+  (await server.request(`/plugins/portables/${name}/logs?lines=200`)).text();
+const sessionsOf = async (server: TestServer, name: string) =>
+  (await (await server.request(`/plugins/portables/${name}/sessions`)).json()) as Session[];
+
+describe("sinks over REST", () => {
+  test(
+    "sends an object, an array and NDJSON to one reused sink instance, closed when idle",
+    async () => {
+      await using server = await startServer({ config: fast });
+      const name = await installed(server);
+      const path = `/plugins/portables/${name}/sinks/file/send`;
+      const one = await server.send("POST", path, { a: 1 });
+      expect(await one.json()).toEqual({ sent: 1 });
+      const many = await server.send("POST", path, [{ b: 2 }, { c: 3 }]);
+      expect(await many.json()).toEqual({ sent: 2 });
+      const ndjson = await server.request(path, {
+        method: "POST",
+        headers: { "content-type": "application/x-ndjson" },
+        body: '{"d":4}\n{"e":5}\n',
+      });
+      expect(await ndjson.json()).toEqual({ sent: 2 });
+      const sessions = await sessionsOf(server, name);
+      expect(sessions).toHaveLength(1);
+      expect(sessions[0]).toMatchObject({ kind: "sink", symbol: "file", messages: 5 });
+      for (const text of ['{"a":1}', '{"c":3}', '{"e":5}']) {
+        await waitFor(
+          async () => (await logsOf(server, name)).includes(`sink file received ${text}`),
+          text,
+        );
+      }
+      await waitFor(async () => (await sessionsOf(server, name)).length === 0, "the idle close");
+      expect(existsSync(`/tmp/${sessions[0]?.id}_send_0.ipc`)).toBe(false);
+    },
+    SLOW,
+  );
+
+  test(
+    "with requireAck, a message the sink refuses is reported by its index",
+    async () => {
+      await using server = await startServer({ config: fast });
+      const name = await installed(server);
+      const props = encodeURIComponent(JSON.stringify({ requireAck: true }));
+      const res = await server.send(
+        "POST",
+        `/plugins/portables/${name}/sinks/file/send?props=${props}`,
+        [{ ok: 1 }, { fail: true }, { ok: 2 }],
+      );
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        sent: 2,
+        failed: [{ index: 1, error: "sink file failed: refusing on purpose" }],
+      });
+    },
+    SLOW,
+  );
+
+  test(
+    "a WebSocket takes one message per text frame and answers each",
+    async () => {
+      await using server = await startServer({ config: fast });
+      const name = await installed(server);
+      const ws = new WebSocket(
+        `${server.url.replace("http", "ws")}/plugins/portables/${name}/sinks/file/ws`,
+      );
+      const answers: string[] = [];
+      ws.onmessage = (event) => answers.push(String(event.data));
+      await new Promise<void>((resolve) => {
+        ws.onopen = () => resolve();
+      });
+      ws.send('{"w":1}');
+      ws.send('{"w":2}');
+      await waitFor(() => answers.length === 2, "two answers");
+      expect(answers.map((a) => JSON.parse(a))).toEqual([{ sent: 1 }, { sent: 1 }]);
+      ws.close();
+      await waitFor(
+        async () => (await logsOf(server, name)).includes('sink file received {"w":2}'),
+        "frame 2",
+      );
+    },
+    SLOW,
+  );
+
+  test(
+    "refuses a body that is not objects, and an unknown sink",
+    async () => {
+      await using server = await startServer({ config: fast });
+      const name = await installed(server);
+      const bad = await server.send("POST", `/plugins/portables/${name}/sinks/file/send`, [1, 2]);
+      expect(bad.status).toBe(400);
+      const unknown = await server.send("POST", `/plugins/portables/${name}/sinks/nope/send`, {});
+      expect(unknown.status).toBe(404);
+      expect(await sessionsOf(server, name)).toEqual([]);
+    },
+    SLOW,
+  );
+});
+
+describe("functions over REST", () => {
+  test(
+    "calls a portable plugin's function by name, started once and shown in refCount",
+    async () => {
+      await using server = await startServer({ config: fast });
+      const name = await installed(server, { functions: ["shout"] });
+      const call = (args: unknown[]) => server.send("POST", "/plugins/udfs/shout/call", { args });
+      const first = await call(["hi"]);
+      expect(await first.json()).toEqual({ result: "hi" });
+      expect(await (await call([42])).json()).toEqual({ result: 42 });
+      const failed = await call(["fail"]);
+      expect(failed.status).toBe(400);
+      expect(((await failed.json()) as { message: string }).message).toBe(
+        "call function shout: function shout failed: failing on purpose",
+      );
+      const [session] = await sessionsOf(server, name);
+      expect(session).toMatchObject({ kind: "function", symbol: "shout", messages: 3 });
+      const status = await (await server.request(`/plugins/portables/${name}/status`)).json();
+      expect(status).toMatchObject({ refCount: { [session?.id ?? ""]: 1 } });
+    },
+    SLOW,
+  );
+
+  test("a native plugin's source, sink or function is a 501 that says why; an unknown one a 404", async () => {
+    await using server = await startServer();
+    await using files = startFileServer({
+      "/s.zip": nativePluginZip({ type: "sources", name: "nsrc" }),
+      "/k.zip": nativePluginZip({ type: "sinks", name: "nsink" }),
+      "/f.zip": nativePluginZip({ type: "functions", name: "nfn" }),
+    });
+    for (const [type, n, zip] of [
+      ["sources", "nsrc", "/s.zip"],
+      ["sinks", "nsink", "/k.zip"],
+      ["functions", "nfn", "/f.zip"],
+    ]) {
+      expect(
+        (await server.send("POST", `/plugins/${type}`, { name: n, file: files.url(zip ?? "") }))
+          .status,
+      ).toBe(201);
+    }
+    const answers = [
+      await server.request("/plugins/sources/nsrc/stream"),
+      await server.send("POST", "/plugins/sinks/nsink/send", {}),
+      await server.send("POST", "/plugins/udfs/nfn/call", { args: [] }),
+    ];
+    for (const res of answers) {
+      expect(res.status).toBe(501);
+      expect(((await res.json()) as { message: string }).message).toContain(
+        "a Go plugin only eKuiper can load",
+      );
+    }
+    expect((await server.request("/plugins/sources/none/stream")).status).toBe(404);
+    expect((await server.send("POST", "/plugins/udfs/none/call", { args: [] })).status).toBe(404);
+  });
+});
