@@ -63,21 +63,29 @@ export function dataPlaneRoutes(ctx: InstallContext, plane: DataPlane) {
     });
 }
 
+/** The running plugin, its sink and the sink's properties; 404/400 as the request is wrong. */
+function sinkRequest(
+  ctx: InstallContext,
+  params: typeof SinkParams.static,
+  query: typeof SinkQuery.static,
+) {
+  const plugin = runningPortable(ctx, params.name);
+  if (!plugin.manifest.sinks.includes(params.sink)) {
+    throw notFound(`portable plugin ${params.name} has no sink ${params.sink}`);
+  }
+  const properties = resolveProperties({
+    folder: join(ctx.paths.root, "etc", "sinks"),
+    symbol: params.sink,
+    confKey: query.confKey,
+    props: query.props,
+    required: false,
+  });
+  return { plugin, sink: params.sink, properties };
+}
+
 function sinkRoutes(ctx: InstallContext, plane: DataPlane) {
-  const request = (params: typeof SinkParams.static, query: typeof SinkQuery.static) => {
-    const plugin = runningPortable(ctx, params.name);
-    if (!plugin.manifest.sinks.includes(params.sink)) {
-      throw notFound(`portable plugin ${params.name} has no sink ${params.sink}`);
-    }
-    const properties = resolveProperties({
-      folder: join(ctx.paths.root, "etc", "sinks"),
-      symbol: params.sink,
-      confKey: query.confKey,
-      props: query.props,
-      required: false,
-    });
-    return { plugin, sink: params.sink, properties };
-  };
+  const request = (params: typeof SinkParams.static, query: typeof SinkQuery.static) =>
+    sinkRequest(ctx, params, query);
   return new Elysia({ name: "data-plane-sinks" })
     .post(
       "/plugins/portables/:name/sinks/:sink/send",

@@ -3,7 +3,7 @@
 import { InternalError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
 import type { PluginCgroups } from "./plugin-cgroups.ts";
-import { bunSpawn, type SpawnFn } from "./spawn.ts";
+import { bunSpawn, type SpawnFn, type SpawnRequest } from "./spawn.ts";
 
 /**
  * Spawns through `spawn` (default bunSpawn: its own session and group too) inside a new cgroup
@@ -20,12 +20,7 @@ export function cgroupSpawn(
   spawn: SpawnFn = bunSpawn,
 ): SpawnFn {
   return (request) => {
-    const program = request.command[0];
-    if (program === undefined)
-      throw new InternalError("cannot start a child: the command is empty");
-    const options = { PATH: request.env.PATH ?? "", cwd: request.cwd };
-    if (Bun.which(program, options) === null)
-      throw new InternalError(`Executable not found in $PATH: "${program}"`);
+    checkProgram(request);
     const cgroup = cgroups.create(name);
     let ending: Promise<void> | undefined;
     const end = () => {
@@ -55,4 +50,14 @@ export function cgroupSpawn(
       throw error;
     }
   };
+}
+
+/** Throws InternalError, as a plain spawn would, for an empty command or a missing program. */
+function checkProgram(request: SpawnRequest): void {
+  const program = request.command[0];
+  if (program === undefined) throw new InternalError("cannot start a child: the command is empty");
+  const options = { PATH: request.env.PATH ?? "", cwd: request.cwd };
+  if (Bun.which(program, options) === null) {
+    throw new InternalError(`Executable not found in $PATH: "${program}"`);
+  }
 }
