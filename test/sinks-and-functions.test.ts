@@ -66,7 +66,8 @@ describe("sinks over REST", () => {
         );
       }
       await waitFor(async () => (await sessionsOf(server, name)).length === 0, "the idle close");
-      expect(existsSync(`/tmp/${sessions[0]?.id}_send_0.ipc`)).toBe(false);
+      const socket = `/tmp/${sessions[0]?.id}_send_0.ipc`;
+      await waitFor(() => !existsSync(socket), "the sink's socket to be closed");
     },
     SLOW,
   );
