@@ -9,6 +9,7 @@ const benches = [
   "nng-roundtrip.ts",
   "zip-extract.ts",
   "uploads.ts",
+  "dataplane.ts",
 ];
 const only = process.argv.slice(2);
 

@@ -30,6 +30,10 @@ export interface FixtureBehaviour {
   functions?: string[];
   /** How often a source pushes a message (default 50 ms). */
   sourceIntervalMs?: number;
+  /** Messages a source pushes at each interval (default 1), for throughput benchmarks. */
+  sourceBurst?: number;
+  /** Put the send time (`at`, ms since the epoch, sub-ms precision) in each source message. */
+  stampMessages?: boolean;
 }
 
 export const BEHAVIOUR_FILE = "behaviour.json";

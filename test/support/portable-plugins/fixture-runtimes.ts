@@ -22,6 +22,8 @@ export interface Control {
 export interface RuntimeOptions {
   readonly resendMs: number;
   readonly sourceIntervalMs: number;
+  readonly sourceBurst: number;
+  readonly stampMessages: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -90,14 +92,17 @@ export async function startSource(control: Control, options: RuntimeOptions): Pr
   await push.dial(dataUrl(control), { reconnect: true });
   let n = 0;
   const timer = setInterval(() => {
-    const message = {
-      symbol: control.symbolName,
-      dataSource: control.dataSource ?? "",
-      config: control.config ?? {},
-      n: n++,
-    };
-    const body = encode(JSON.stringify({ message, meta: {} }));
-    push.send(body).catch((err) => options.log(`source push failed: ${err}`));
+    for (let i = 0; i < options.sourceBurst; i++) {
+      const message = {
+        symbol: control.symbolName,
+        dataSource: control.dataSource ?? "",
+        config: control.config ?? {},
+        n: n++,
+        ...(options.stampMessages && { at: performance.timeOrigin + performance.now() }),
+      };
+      const body = encode(JSON.stringify({ message, meta: {} }));
+      push.send(body).catch((err) => options.log(`source push failed: ${err}`));
+    }
   }, options.sourceIntervalMs);
   return {
     stop: async () => {

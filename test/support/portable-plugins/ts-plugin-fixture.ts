@@ -22,6 +22,8 @@ const runtimes = new Map<string, Runtime>();
 const options: RuntimeOptions = {
   resendMs: behaviour.resendMs ?? 0,
   sourceIntervalMs: behaviour.sourceIntervalMs ?? 50,
+  sourceBurst: behaviour.sourceBurst ?? 1,
+  stampMessages: behaviour.stampMessages ?? false,
   log,
 };
 const symbols = {
