@@ -1,16 +1,16 @@
 // FunctionCalls: a portable function called over REST, started once with a REST rule id.
-import type { FuncReply } from "../portable/commands.ts";
+import type { FuncReply, SymbolControl } from "../portable/commands.ts";
 import type { PortablePlugin } from "../portable/portable-plugin.ts";
-import type { SessionInfo } from "./session.ts";
+import { type SessionInfo, sessionOf } from "./session.ts";
 import type { SessionIds } from "./session-ids.ts";
 
 interface Started {
-  readonly ruleId: string;
+  readonly control: SymbolControl;
   readonly since: string;
   readonly clients: Set<string>;
   /** Settles once the start was answered; a failed start is forgotten. */
   readonly ready: Promise<void>;
-  calls: number;
+  messages: number;
   bytes: number;
 }
 
@@ -37,7 +37,7 @@ export class FunctionCalls {
     const started = this.#start(plugin, fn);
     await started.ready;
     if (client !== undefined) started.clients.add(client);
-    started.calls += 1;
+    started.messages += 1;
     started.bytes += JSON.stringify(args).length;
     return plugin.callFunction(fn, "Exec", args);
   }
@@ -47,16 +47,9 @@ export class FunctionCalls {
   }
 
   sessions(pluginName: string): SessionInfo[] {
-    return [...(this.#started.get(pluginName)?.entries() ?? [])].map(([fn, started]) => ({
-      id: started.ruleId,
-      kind: "function" as const,
-      symbol: fn,
-      properties: {},
-      since: started.since,
-      messages: started.calls,
-      bytes: started.bytes,
-      clients: [...started.clients],
-    }));
+    return [...(this.#started.get(pluginName)?.values() ?? [])].map((started) =>
+      sessionOf("function", started, [...started.clients]),
+    );
   }
 
   #start(plugin: PortablePlugin, fn: string): Started {
@@ -64,14 +57,14 @@ export class FunctionCalls {
     this.#started.set(plugin.name, functions);
     const known = functions.get(fn);
     if (known) return known;
-    const ruleId = this.#ids.next();
-    const meta = { ruleId, opId: fn, instanceId: 0 };
+    const meta = { ruleId: this.#ids.next(), opId: fn, instanceId: 0 };
+    const control: SymbolControl = { symbolName: fn, pluginType: "func", meta };
     const started: Started = {
-      ruleId,
+      control,
       since: new Date().toISOString(),
       clients: new Set(),
-      ready: plugin.startSymbol({ symbolName: fn, pluginType: "func", meta }),
-      calls: 0,
+      ready: plugin.startSymbol(control),
+      messages: 0,
       bytes: 0,
     };
     functions.set(fn, started);

@@ -1,4 +1,5 @@
 // What a REST client receives from a source stream, and what every REST session reports.
+import type { SymbolControl } from "../portable/commands.ts";
 import type { SourceMessage } from "../portable/data-channels.ts";
 
 /** One thing a stream subscriber is told. */
@@ -15,6 +16,33 @@ export interface Subscriber {
   push(event: StreamEvent): boolean;
   /** Sends a last `end` event with `reason` and closes; the hub has already let it go. */
   end(reason: string): void;
+}
+
+/** What a session of a started symbol counts, for sessionOf(). */
+export interface SessionCounts {
+  readonly control: SymbolControl;
+  readonly since: string;
+  readonly messages: number;
+  readonly bytes: number;
+}
+
+/** The sessions-list row of a symbol start. */
+export function sessionOf(
+  kind: SessionInfo["kind"],
+  counts: SessionCounts,
+  clients: string[],
+): SessionInfo {
+  const { control } = counts;
+  return {
+    id: control.meta?.ruleId ?? "",
+    kind,
+    symbol: control.symbolName,
+    properties: { ...control.config },
+    since: counts.since,
+    messages: counts.messages,
+    bytes: counts.bytes,
+    clients,
+  };
 }
 
 /** A row of GET /plugins/portables/{plugin}/sessions. */

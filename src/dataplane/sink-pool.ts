@@ -6,7 +6,7 @@ import type { PortablePlugin } from "../portable/portable-plugin.ts";
 import { SerialQueue } from "../supervisor/serial-queue.ts";
 import { canonicalJson } from "./canonical-json.ts";
 import type { Properties } from "./properties.ts";
-import type { SessionInfo } from "./session.ts";
+import { type SessionInfo, sessionOf } from "./session.ts";
 import type { SessionIds } from "./session-ids.ts";
 
 export interface SendRequest {
@@ -91,16 +91,7 @@ export class SinkPool {
   sessions(pluginName: string): SessionInfo[] {
     return [...this.#instances.values()]
       .filter((instance) => instance.plugin.name === pluginName)
-      .map((instance) => ({
-        id: instance.control.meta?.ruleId ?? "",
-        kind: "sink" as const,
-        symbol: instance.control.symbolName,
-        properties: { ...instance.control.config },
-        since: instance.since,
-        messages: instance.messages,
-        bytes: instance.bytes,
-        clients: [...instance.clients],
-      }));
+      .map((instance) => sessionOf("sink", instance, [...instance.clients]));
   }
 
   /** Stops every instance (plugd stopping). */

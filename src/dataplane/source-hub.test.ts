@@ -42,16 +42,16 @@ async function hubAndPlugin() {
     },
   );
   await h.plugin.start();
-  return { hub, h };
+  const request = { plugin: h.plugin, source: "random", dataSource: "", properties: {} };
+  return { hub, h, request };
 }
 
 describe("SourceHub", () => {
   test(
     "ends a client whose queue is full without stopping the others' shared start",
     async () => {
-      const { hub, h } = await hubAndPlugin();
+      const { hub, h, request } = await hubAndPlugin();
       await using _ = h;
-      const request = { plugin: h.plugin, source: "random", dataSource: "", properties: {} };
       const fast = client();
       const slow = client(2);
       const leaveFast = await hub.subscribe(request, fast.subscriber);
@@ -72,9 +72,8 @@ describe("SourceHub", () => {
   test(
     "a plugin killed with -9 mid-stream comes back with a restart event and the stream goes on",
     async () => {
-      const { hub, h } = await hubAndPlugin();
+      const { hub, h, request } = await hubAndPlugin();
       await using _ = h;
-      const request = { plugin: h.plugin, source: "random", dataSource: "", properties: {} };
       const c = client();
       await hub.subscribe(request, c.subscriber);
       await waitFor(() => c.messages() > 2, "messages before the kill");

@@ -5,7 +5,7 @@ import type { SourceMessage } from "../portable/data-channels.ts";
 import type { PortablePlugin } from "../portable/portable-plugin.ts";
 import { canonicalJson } from "./canonical-json.ts";
 import type { Properties } from "./properties.ts";
-import type { SessionInfo, Subscriber } from "./session.ts";
+import { type SessionInfo, type Subscriber, sessionOf } from "./session.ts";
 import type { SessionIds } from "./session-ids.ts";
 
 export interface SourceRequest {
@@ -98,16 +98,13 @@ export class SourceHub {
 
   /** The plugin's source sessions, for its sessions list and refCount. */
   sessions(pluginName: string): SessionInfo[] {
-    return [...(this.#byRule.get(pluginName)?.values() ?? [])].map((instance) => ({
-      id: instance.control.meta?.ruleId ?? "",
-      kind: "source" as const,
-      symbol: instance.control.symbolName,
-      properties: { ...instance.control.config },
-      since: instance.since,
-      messages: instance.messages,
-      bytes: instance.bytes,
-      clients: [...instance.subscribers].map((s) => s.client ?? "unknown"),
-    }));
+    return [...(this.#byRule.get(pluginName)?.values() ?? [])].map((instance) =>
+      sessionOf(
+        "source",
+        instance,
+        [...instance.subscribers].map((s) => s.client ?? "unknown"),
+      ),
+    );
   }
 
   #start(key: string, request: SourceRequest): Instance {

@@ -1,8 +1,6 @@
 // (plugd) The data plane over REST: feed a portable plugin's sink, call any portable function.
-import { join } from "node:path";
 import { Elysia, t } from "elysia";
 import type { DataPlane } from "../dataplane/data-plane.ts";
-import { resolveProperties } from "../dataplane/properties.ts";
 import type { SendRequest } from "../dataplane/sink-pool.ts";
 import { badRequest, describeError, notFound, notImplemented } from "../errors.ts";
 import type { InstallContext } from "../install/context.ts";
@@ -10,6 +8,7 @@ import { runningPortable } from "../services/plugin-queries.ts";
 import { inContext } from "./in-context.ts";
 import { changes } from "./route-changes.ts";
 import { answers } from "./schemas.ts";
+import { symbolRequest } from "./symbol-request.ts";
 
 const SinkParams = t.Object({ name: t.String(), sink: t.String() });
 const SinkQuery = t.Object({
@@ -63,29 +62,11 @@ export function dataPlaneRoutes(ctx: InstallContext, plane: DataPlane) {
     });
 }
 
-/** The running plugin, its sink and the sink's properties; 404/400 as the request is wrong. */
-function sinkRequest(
-  ctx: InstallContext,
-  params: typeof SinkParams.static,
-  query: typeof SinkQuery.static,
-) {
-  const plugin = runningPortable(ctx, params.name);
-  if (!plugin.manifest.sinks.includes(params.sink)) {
-    throw notFound(`portable plugin ${params.name} has no sink ${params.sink}`);
-  }
-  const properties = resolveProperties({
-    folder: join(ctx.paths.root, "etc", "sinks"),
-    symbol: params.sink,
-    confKey: query.confKey,
-    props: query.props,
-    required: false,
-  });
-  return { plugin, sink: params.sink, properties };
-}
-
 function sinkRoutes(ctx: InstallContext, plane: DataPlane) {
-  const request = (params: typeof SinkParams.static, query: typeof SinkQuery.static) =>
-    sinkRequest(ctx, params, query);
+  const request = (params: typeof SinkParams.static, query: typeof SinkQuery.static) => ({
+    ...symbolRequest(ctx, params.name, "sinks", params.sink, query),
+    sink: params.sink,
+  });
   return new Elysia({ name: "data-plane-sinks" })
     .post(
       "/plugins/portables/:name/sinks/:sink/send",

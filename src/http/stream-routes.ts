@@ -1,16 +1,16 @@
 // (plugd) The data plane over REST: stream a portable plugin's source, as SSE, NDJSON or WebSocket.
-import { join } from "node:path";
 import { Elysia, t } from "elysia";
 import type { DataPlane } from "../dataplane/data-plane.ts";
 import { eventStream, formatEvent, type StreamFormat } from "../dataplane/event-stream.ts";
-import { type Properties, resolveProperties } from "../dataplane/properties.ts";
+import type { Properties } from "../dataplane/properties.ts";
 import type { Subscriber } from "../dataplane/session.ts";
-import { describeError, notFound } from "../errors.ts";
+import { describeError } from "../errors.ts";
 import type { InstallContext } from "../install/context.ts";
 import type { PortablePlugin } from "../portable/portable-plugin.ts";
-import { describePortable, runningPortable } from "../services/plugin-queries.ts";
+import { describePortable } from "../services/plugin-queries.ts";
 import { inContext } from "./in-context.ts";
 import { answers } from "./schemas.ts";
+import { symbolRequest } from "./symbol-request.ts";
 
 const SessionBody = t.Object({
   id: t.String({ description: "the rule id its symbol start carries, as refCount shows it" }),
@@ -70,17 +70,7 @@ function openSource(
   params: typeof StreamParams.static,
   query: typeof StreamQuery.static,
 ): Opened {
-  const plugin = runningPortable(ctx, params.name);
-  if (!plugin.manifest.sources.includes(params.source)) {
-    throw notFound(`portable plugin ${params.name} has no source ${params.source}`);
-  }
-  const properties = resolveProperties({
-    folder: join(ctx.paths.root, "etc", "sources"),
-    symbol: params.source,
-    confKey: query.confKey,
-    props: query.props,
-    required: true,
-  });
+  const { plugin, properties } = symbolRequest(ctx, params.name, "sources", params.source, query);
   return { plugin, source: params.source, dataSource: query.datasource ?? "", properties };
 }
 
