@@ -15,6 +15,8 @@ export interface FixtureBehaviour {
   crashOnSignal?: boolean;
   /** Keep running on SIGTERM (only SIGKILL ends it). */
   ignoreSigterm?: boolean;
+  /** Flood stdout with lines as fast as the pipe takes them (or at `bytesPerSecond`). */
+  flood?: FloodBehaviour;
   /** Print this many numbered lines per second. */
   linesPerSecond?: number;
   /** REQ resend time in ms and redialing, as the legacy mirror2: it outlives its host. */
@@ -25,6 +27,18 @@ export interface FixtureBehaviour {
   functions?: string[];
   /** How often a source pushes a message (default 50 ms). */
   sourceIntervalMs?: number;
+}
+
+/** A flood of output: `lineBytes`-byte lines ("yyy…\n"), then "flood done" on stderr. */
+export interface FloodBehaviour {
+  /** Bytes in all; absent: never stop. */
+  bytes?: number;
+  /** Each line's length, newline included (default 2, as `yes`). */
+  lineBytes?: number;
+  /** Flood before dialing the control socket (default: after the handshake). */
+  beforeHandshake?: boolean;
+  /** Write at this pace instead of as fast as possible. */
+  bytesPerSecond?: number;
 }
 
 export const BEHAVIOUR_FILE = "behaviour.json";
