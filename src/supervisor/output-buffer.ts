@@ -50,6 +50,11 @@ export class OutputBuffer {
     return this.#nextSeq;
   }
 
+  /** How many listeners (follows) are subscribed now. */
+  get listenerCount(): number {
+    return this.#listeners.size;
+  }
+
   /** A writer that splits `stream`'s bytes into lines; `onLine` also hears each line. */
   writer(stream: OutputStream, onLine?: OutputListener): LineWriter {
     const splitter = new LineSplitter(this.maxLineLength, (text) => {
