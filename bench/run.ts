@@ -8,6 +8,7 @@ const benches = [
   "portable-roundtrip.ts",
   "nng-roundtrip.ts",
   "zip-extract.ts",
+  "flood.ts",
 ];
 const only = process.argv.slice(2);
 
