@@ -70,7 +70,7 @@ export class SinkPool {
           instance.messages += 1;
           instance.bytes += bytes.byteLength;
         } catch (err) {
-          (result.failed ??= []).push({ index, error: describeError(err) });
+          result.failed = [...(result.failed ?? []), { index, error: describeError(err) }];
         }
       }
       instance.idle = setTimeout(() => void this.#close(instance), this.#idleMs);

@@ -2,8 +2,12 @@
 
 import { formatDuration } from "../config/units.ts";
 import { badRequest } from "../errors.ts";
+import { LineLimiter } from "../log/line-limiter.ts";
 import type { Logger } from "../log/logger.ts";
-import { LineSplitter } from "../supervisor/line-splitter.ts";
+import { realClock } from "../supervisor/clock.ts";
+import { LineSplitter, maxLineLength } from "../supervisor/line-splitter.ts";
+import { readOutput } from "../supervisor/read-output.ts";
+import { LastLines } from "./last-lines.ts";
 
 export interface ScriptOptions {
   /** The private working folder holding install.sh. */
@@ -11,14 +15,17 @@ export interface ScriptOptions {
   args: readonly string[];
   timeoutMs: number;
   logger: Logger;
-  /** How many of the last output lines an error message quotes. */
+  /** How many of the last output lines an error message quotes (default 20). */
   tailLines?: number;
+  /** How many bytes of output an error message quotes at most (default 4 KiB). */
+  tailBytes?: number;
 }
 
 /**
- * Runs `/bin/sh install.sh args…` in `cwd`. Every output line goes to the log; on a non-zero
- * exit or a timeout (after which the whole process group is killed) it throws 400 with the
- * exit status and the last lines printed.
+ * Runs `/bin/sh install.sh args…` in `cwd`. Its output lines, each cut at `maxLineLength`, go
+ * to the log through a rate limit; on a non-zero exit or a timeout (after which the whole
+ * process group is killed and its output no longer waited for) it throws 400 with the exit
+ * status and the last lines printed, bounded in count and bytes.
  */
 export async function runInstallScript(options: ScriptOptions): Promise<void> {
   const { cwd, args, timeoutMs, logger } = options;
@@ -30,26 +37,32 @@ export async function runInstallScript(options: ScriptOptions): Promise<void> {
     // Its own process group, so a timeout kills whatever the script started too.
     detached: true,
   });
-  const lines: string[] = [];
-  const keep = options.tailLines ?? 20;
+  const last = new LastLines(options.tailLines ?? 20, options.tailBytes ?? 4096);
+  const limiter = new LineLimiter({ logger, clock: realClock, source: "install.sh" });
   const collect = (stream: "stdout" | "stderr") => (line: string) => {
-    logger.info(line, { stream, script: "install.sh" });
-    lines.push(line);
-    if (lines.length > keep) lines.shift();
+    limiter.info(line, { stream, script: "install.sh" });
+    last.push(line);
   };
+  const stopReading = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     killGroup(child.pid);
+    // A process that left the group may hold the pipes open; the install does not wait for it.
+    stopReading.abort();
   }, timeoutMs);
+  const read = { maxLength: maxLineLength, signal: stopReading.signal };
   const [code] = await Promise.all([
     child.exited,
-    eachLine(child.stdout, collect("stdout")),
-    eachLine(child.stderr, collect("stderr")),
-  ]).finally(() => clearTimeout(timer));
+    eachLine(child.stdout, collect("stdout"), read),
+    eachLine(child.stderr, collect("stderr"), read),
+  ]).finally(() => {
+    clearTimeout(timer);
+    limiter.close();
+  });
   // Whatever the script left running in its group must not outlive the install.
   killGroup(child.pid);
-  const tail = lines.length > 0 ? `; last output:\n${lines.join("\n")}` : "; it printed nothing";
+  const tail = last.isEmpty() ? "; it printed nothing" : `; last output:\n${last.text()}`;
   if (timedOut) {
     throw badRequest(
       `install.sh did not finish within ${formatDuration(timeoutMs)} (plugin.installTimeout) and was killed${tail}`,
@@ -71,16 +84,23 @@ function killGroup(pid: number): void {
   }
 }
 
+export interface EachLineOptions {
+  /** Characters kept of one line; the rest is cut (default: none is cut). */
+  maxLength?: number;
+  /** Stops reading: the stream is cancelled and the call resolves. */
+  signal?: AbortSignal;
+}
+
 /**
  * Calls `onLine` for each line of a byte stream, the last unterminated one included. Lines are
- * split as the supervisor splits a plugin's output; none is cut unless `maxLength` is given.
+ * split as the supervisor splits a plugin's output, in bounded pieces (see readOutput).
  */
 export async function eachLine(
   stream: ReadableStream<Uint8Array>,
   onLine: (line: string) => void,
-  maxLength = Number.POSITIVE_INFINITY,
+  options: EachLineOptions = {},
 ): Promise<void> {
-  const splitter = new LineSplitter(maxLength, onLine);
-  for await (const chunk of stream) splitter.push(chunk);
+  const splitter = new LineSplitter(options.maxLength ?? Number.POSITIVE_INFINITY, onLine);
+  await readOutput(stream, (chunk) => splitter.push(chunk), options.signal);
   splitter.end();
 }

@@ -1,10 +1,12 @@
 // ChildProcess: one run of a supervised program: spawn, output capture, group stop, pid file.
 
 import { InternalError } from "../errors.ts";
+import { LineLimiter } from "../log/line-limiter.ts";
 import type { Logger } from "../log/logger.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { removePidFile, writePidFile } from "./orphans.ts";
 import { OutputBuffer, type OutputStream } from "./output-buffer.ts";
+import { readOutput } from "./read-output.ts";
 import {
   bunSpawn,
   type ExitResult,
@@ -35,6 +37,7 @@ export class ChildProcess {
   readonly exited: Promise<ExitResult>;
   readonly #options: ChildProcessOptions;
   readonly #log: Logger;
+  readonly #limiter: LineLimiter;
   readonly #clock: Clock;
   readonly #resolveExited: (result: ExitResult) => void;
   #proc: SpawnedProcess | null = null;
@@ -48,6 +51,12 @@ export class ChildProcess {
     this.output = options.output ?? new OutputBuffer();
     this.#log = options.logger.child({ plugin: options.name });
     this.#clock = options.clock ?? realClock;
+    // One limiter for both streams: the rate is per plugin, whichever stream floods.
+    this.#limiter = new LineLimiter({
+      logger: this.#log,
+      clock: this.#clock,
+      source: `plugin ${options.name}`,
+    });
     const { promise, resolve } = Promise.withResolvers<ExitResult>();
     this.exited = promise;
     this.#resolveExited = resolve;
@@ -132,20 +141,19 @@ export class ChildProcess {
     this.#signal(proc, "SIGKILL");
     await proc.release?.();
     await this.#drain(pumps);
+    this.#limiter.close();
     await pidFile;
     await this.#removePidFile();
     this.#resolveExited(result);
   }
 
+  /** Every line goes to the output buffer; plugd's log gets them through the rate limit. */
   async #pump(stream: ReadableStream<Uint8Array>, name: OutputStream): Promise<void> {
-    const writer = this.output.writer(name, (line) => this.#log.info(line.text, { stream: name }));
-    const reader = stream.getReader();
+    const writer = this.output.writer(name, (line) =>
+      this.#limiter.info(line.text, { stream: name }),
+    );
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        writer.write(value);
-      }
+      await readOutput(stream, (chunk) => writer.write(chunk));
     } catch (error) {
       this.#log.warn("reading the child's output failed", { stream: name, error });
     } finally {

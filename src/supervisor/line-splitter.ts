@@ -1,5 +1,8 @@
 // LineSplitter: turns a stream of byte chunks into text lines, with bounded memory (pure).
 
+/** The cap on one output line, in characters, for plugins and install.sh alike (8 KiB). */
+export const maxLineLength = 8192;
+
 /** Appended to a line cut at the length cap, so a reader knows text is missing. */
 export const truncationMark = " [truncated]";
 

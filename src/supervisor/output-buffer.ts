@@ -1,6 +1,6 @@
 // OutputBuffer: the last lines a supervised child printed, for errMsg, tail and follow (pure).
 
-import { LineSplitter } from "./line-splitter.ts";
+import { LineSplitter, maxLineLength } from "./line-splitter.ts";
 
 export type OutputStream = "stdout" | "stderr";
 
@@ -23,7 +23,7 @@ export interface LineWriter {
 export interface OutputBufferOptions {
   /** Lines kept; older ones are forgotten. */
   capacity?: number;
-  /** Characters kept of one line; the rest is cut off (see LineSplitter). */
+  /** Characters kept of one line (default `maxLineLength`); the rest is cut off. */
   maxLineLength?: number;
   /** Hears the error of a listener that threw; that listener has been removed. */
   onListenerError?: (error: unknown) => void;
@@ -40,7 +40,7 @@ export class OutputBuffer {
 
   constructor(options: OutputBufferOptions = {}) {
     this.capacity = options.capacity ?? 1000;
-    this.maxLineLength = options.maxLineLength ?? 8192;
+    this.maxLineLength = options.maxLineLength ?? maxLineLength;
     this.#ring = new Array<OutputLine | undefined>(this.capacity);
     this.#onListenerError = options.onListenerError ?? (() => {});
   }
@@ -48,6 +48,11 @@ export class OutputBuffer {
   /** The `seq` the next line will get; lines from here on are "since" this point. */
   get nextSeq(): number {
     return this.#nextSeq;
+  }
+
+  /** How many listeners (follows) are subscribed now. */
+  get listenerCount(): number {
+    return this.#listeners.size;
   }
 
   /** A writer that splits `stream`'s bytes into lines; `onLine` also hears each line. */

@@ -20,6 +20,8 @@ export interface FixtureBehaviour {
    * else in the plugin's group) and write their pids, one a line, to helpers.pids.
    */
   spawnHelpers?: { count: number; setsid?: boolean };
+  /** Flood stdout with lines as fast as the pipe takes them (or at `bytesPerSecond`). */
+  flood?: FloodBehaviour;
   /** Print this many numbered lines per second. */
   linesPerSecond?: number;
   /** REQ resend time in ms and redialing, as the legacy mirror2: it outlives its host. */
@@ -34,6 +36,18 @@ export interface FixtureBehaviour {
   sourceBurst?: number;
   /** Put the send time (`at`, ms since the epoch, sub-ms precision) in each source message. */
   stampMessages?: boolean;
+}
+
+/** A flood of output: `lineBytes`-byte lines ("yyy…\n"), then "flood done" on stderr. */
+export interface FloodBehaviour {
+  /** Bytes in all; absent: never stop. */
+  bytes?: number;
+  /** Each line's length, newline included (default 2, as `yes`). */
+  lineBytes?: number;
+  /** Flood before dialing the control socket (default: after the handshake). */
+  beforeHandshake?: boolean;
+  /** Write at this pace instead of as fast as possible. */
+  bytesPerSecond?: number;
 }
 
 export const BEHAVIOUR_FILE = "behaviour.json";

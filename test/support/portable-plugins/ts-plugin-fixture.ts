@@ -5,6 +5,7 @@ import { basename } from "node:path";
 import { isNngError } from "../../../src/nng/nng-error.ts";
 import { ReqSocket } from "../nng-req/req-socket.ts";
 import { type FixtureBehaviour, HELPERS_FILE, loadBehaviour } from "./fixture-behaviour.ts";
+import { flood } from "./fixture-flood.ts";
 import {
   type Control,
   type Runtime,
@@ -97,6 +98,7 @@ async function handle(body: Uint8Array): Promise<string> {
 
 async function serveControl(req: ReqSocket): Promise<never> {
   await req.send(new TextEncoder().encode("handshake"));
+  if (behaviour.flood && !behaviour.flood.beforeHandshake) void flood(behaviour.flood);
   if (behaviour.crashAfterMs !== undefined) scheduleCrash(behaviour.crashAfterMs);
   if (behaviour.crashOnSignal) {
     process.on("SIGUSR1", () => {
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
   let line = 0;
   const rate = behaviour.linesPerSecond ?? 0;
   if (rate > 0) setInterval(() => log(`line ${++line}`), 1000 / rate);
+  if (behaviour.flood?.beforeHandshake) await flood(behaviour.flood);
   const req = new ReqSocket({ resendMs: options.resendMs, maxRecvSize: 1_048_576 });
   try {
     await req.dial(`ipc:///tmp/plugin_${name}.ipc`, { reconnect: options.resendMs > 0 });
