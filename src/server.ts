@@ -76,7 +76,8 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
     cgroups,
   });
   stops.push(() => portables.stopAll());
-  const ctx: InstallContext = { config, paths, store, logger, locks: new PluginLocks(), portables };
+  const locks = new PluginLocks();
+  const ctx: InstallContext = { config, paths, store, logger, locks, portables, cgroups };
   reconcile(ctx);
   const app = createApp({ ...appDeps(ctx, access, startedAt, options.onStopRequest), dataPlane });
   const { server, port, url } = listen(app, config, tls);

@@ -62,6 +62,7 @@ export function dataPlaneRoutes(ctx: InstallContext, plane: DataPlane) {
     });
 }
 
+// Over 40 lines: one Elysia chain (the HTTP send and its WebSocket), whole for type inference.
 function sinkRoutes(ctx: InstallContext, plane: DataPlane) {
   const request = (params: typeof SinkParams.static, query: typeof SinkQuery.static) => ({
     ...symbolRequest(ctx, params.name, "sinks", params.sink, query),

@@ -4,6 +4,7 @@ import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log/logger.ts";
 import type { PortableHost } from "../portable/portable-host.ts";
 import type { Store } from "../store/store.ts";
+import type { PluginCgroups } from "../supervisor/plugin-cgroups.ts";
 import type { PluginLocks } from "./plugin-locks.ts";
 
 export interface InstallContext {
@@ -14,4 +15,6 @@ export interface InstallContext {
   readonly locks: PluginLocks;
   /** The running portable plugins. */
   readonly portables: PortableHost;
+  /** Where plugd may make cgroups (install.sh runs in one), else undefined: process groups. */
+  readonly cgroups?: PluginCgroups | undefined;
 }

@@ -93,6 +93,8 @@ async function install(
         args: request.shellParas,
         timeoutMs: ctx.config.plugin.installTimeout,
         logger: log,
+        label: `install.sh of ${kind.label} plugin ${name}`,
+        cgroup: ctx.cgroups?.create(`install-${name}`),
       });
     }
     await commitChange(ctx.store, {

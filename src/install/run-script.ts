@@ -1,9 +1,11 @@
 // Runs a plugin's install.sh under supervision: own process group, time limit, output kept.
+import type { Subprocess } from "bun";
 
 import { formatDuration } from "../config/units.ts";
 import { badRequest } from "../errors.ts";
 import { LineLimiter } from "../log/line-limiter.ts";
 import type { Logger } from "../log/logger.ts";
+import type { PluginCgroup } from "../supervisor/cgroup.ts";
 import { realClock } from "../supervisor/clock.ts";
 import { LineSplitter, maxLineLength } from "../supervisor/line-splitter.ts";
 import { readOutput } from "../supervisor/read-output.ts";
@@ -15,6 +17,10 @@ export interface ScriptOptions {
   args: readonly string[];
   timeoutMs: number;
   logger: Logger;
+  /** Names the script in log lines ("install.sh of plugin x"). */
+  label?: string;
+  /** Where plugd may make cgroups, the script runs in one, ended whole (setsid helpers too). */
+  cgroup?: PluginCgroup | undefined;
   /** How many of the last output lines an error message quotes (default 20). */
   tailLines?: number;
   /** How many bytes of output an error message quotes at most (default 4 KiB). */
@@ -24,12 +30,13 @@ export interface ScriptOptions {
 /**
  * Runs `/bin/sh install.sh args…` in `cwd`. Its output lines, each cut at `maxLineLength`, go
  * to the log through a rate limit; on a non-zero exit or a timeout (after which the whole
- * process group is killed and its output no longer waited for) it throws 400 with the exit
- * status and the last lines printed, bounded in count and bytes.
+ * process group, or its cgroup, is killed and its output no longer waited for) it throws 400
+ * with the exit status and the last lines printed, bounded in count and bytes.
  */
 export async function runInstallScript(options: ScriptOptions): Promise<void> {
-  const { cwd, args, timeoutMs, logger } = options;
-  const child = Bun.spawn(["/bin/sh", "install.sh", ...args], {
+  const { cwd, args, cgroup } = options;
+  const command = ["/bin/sh", "install.sh", ...args];
+  const child = Bun.spawn(cgroup ? cgroup.wrap(command) : command, {
     cwd,
     stdin: "ignore",
     stdout: "pipe",
@@ -38,7 +45,34 @@ export async function runInstallScript(options: ScriptOptions): Promise<void> {
     detached: true,
   });
   const last = new LastLines(options.tailLines ?? 20, options.tailBytes ?? 4096);
-  const limiter = new LineLimiter({ logger, clock: realClock, source: "install.sh" });
+  const { code, timedOut } = await supervise(child, options, last);
+  const tail = last.isEmpty() ? "; it printed nothing" : `; last output:\n${last.text()}`;
+  if (timedOut) {
+    throw badRequest(
+      `install.sh did not finish within ${formatDuration(options.timeoutMs)} (plugin.installTimeout) and was killed${tail}`,
+    );
+  }
+  if (code !== 0) {
+    const how = child.signalCode
+      ? `was killed by ${child.signalCode}`
+      : `exited with status ${code}`;
+    throw badRequest(`install.sh ${how}${tail}`);
+  }
+}
+
+/**
+ * Reads the script's output into the log (rate-limited) and `last` until it exits, or until
+ * the timeout ends it; either way whatever it left running is ended before this resolves.
+ */
+async function supervise(
+  child: Subprocess<"ignore", "pipe", "pipe">,
+  options: ScriptOptions,
+  last: LastLines,
+) {
+  const { logger, cgroup } = options;
+  const end = () => endScript(child.pid, cgroup, logger);
+  const source = options.label ?? "install.sh";
+  const limiter = new LineLimiter({ logger, clock: realClock, source });
   const collect = (stream: "stdout" | "stderr") => (line: string) => {
     limiter.info(line, { stream, script: "install.sh" });
     last.push(line);
@@ -47,10 +81,10 @@ export async function runInstallScript(options: ScriptOptions): Promise<void> {
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    killGroup(child.pid);
+    void end();
     // A process that left the group may hold the pipes open; the install does not wait for it.
     stopReading.abort();
-  }, timeoutMs);
+  }, options.timeoutMs);
   const read = { maxLength: maxLineLength, signal: stopReading.signal };
   const [code] = await Promise.all([
     child.exited,
@@ -60,20 +94,17 @@ export async function runInstallScript(options: ScriptOptions): Promise<void> {
     clearTimeout(timer);
     limiter.close();
   });
-  // Whatever the script left running in its group must not outlive the install.
-  killGroup(child.pid);
-  const tail = last.isEmpty() ? "; it printed nothing" : `; last output:\n${last.text()}`;
-  if (timedOut) {
-    throw badRequest(
-      `install.sh did not finish within ${formatDuration(timeoutMs)} (plugin.installTimeout) and was killed${tail}`,
-    );
-  }
-  if (code !== 0) {
-    const how = child.signalCode
-      ? `was killed by ${child.signalCode}`
-      : `exited with status ${code}`;
-    throw badRequest(`install.sh ${how}${tail}`);
-  }
+  // Whatever the script left running must not outlive the install.
+  await end();
+  return { code, timedOut };
+}
+
+/** Ends the script's process group and, if it has one, its cgroup (logged if that fails). */
+async function endScript(pid: number, cgroup: PluginCgroup | undefined, logger: Logger) {
+  killGroup(pid);
+  await cgroup?.kill().catch((error: unknown) => {
+    logger.error("could not end install.sh's cgroup", { error });
+  });
 }
 
 function killGroup(pid: number): void {
