@@ -89,3 +89,8 @@ export class LineLimiter {
     this.#logger.warn(`dropped ${dropped} lines of output from ${this.#source}`, { dropped });
   }
 }
+
+/** The rate limit between plugin `name`'s output and plugd's log. */
+export function outputLimiter(name: string, logger: Logger, clock: LimiterClock): LineLimiter {
+  return new LineLimiter({ logger, clock, source: `plugin ${name}` });
+}

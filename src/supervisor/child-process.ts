@@ -1,12 +1,12 @@
 // ChildProcess: one run of a supervised program: spawn, output capture, group stop, pid file.
 
 import { InternalError } from "../errors.ts";
-import { LineLimiter } from "../log/line-limiter.ts";
+import { type LineLimiter, outputLimiter } from "../log/line-limiter.ts";
 import type { Logger } from "../log/logger.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { removePidFile, writePidFile } from "./orphans.ts";
 import { OutputBuffer, type OutputStream } from "./output-buffer.ts";
-import { readOutput } from "./read-output.ts";
+import { readOutput, settledWithin } from "./read-output.ts";
 import {
   bunSpawn,
   type ExitResult,
@@ -18,6 +18,8 @@ import {
 export interface ChildProcessOptions extends ProgramOptions {
   /** Where output lines are kept; the supervisor shares one across restarts. */
   readonly output?: OutputBuffer | undefined;
+  /** Between the output and the log; the supervisor shares one across restarts. */
+  readonly limiter?: LineLimiter | undefined;
   readonly spawn?: SpawnFn | undefined;
   readonly clock?: Clock | undefined;
   /** If set, this file records the child while it runs, for `killOrphans`. */
@@ -52,11 +54,7 @@ export class ChildProcess {
     this.#log = options.logger.child({ plugin: options.name });
     this.#clock = options.clock ?? realClock;
     // One limiter for both streams: the rate is per plugin, whichever stream floods.
-    this.#limiter = new LineLimiter({
-      logger: this.#log,
-      clock: this.#clock,
-      source: `plugin ${options.name}`,
-    });
+    this.#limiter = options.limiter ?? outputLimiter(options.name, this.#log, this.#clock);
     const { promise, resolve } = Promise.withResolvers<ExitResult>();
     this.exited = promise;
     this.#resolveExited = resolve;
@@ -163,15 +161,8 @@ export class ChildProcess {
 
   /** Waits for the output to end, but not forever: a process outside the group may hold it. */
   async #drain(pumps: Promise<void>[]): Promise<void> {
-    let drained = false;
-    const all = Promise.all(pumps).then(() => {
-      drained = true;
-    });
-    const { promise: late, resolve } = Promise.withResolvers<void>();
-    const timer = this.#clock.setTimeout(resolve, this.#options.drainMs ?? 1000);
-    await Promise.race([all, late]);
-    this.#clock.clearTimeout(timer);
-    if (!drained) this.#log.warn("the child's output stayed open after it exited");
+    if (await settledWithin(pumps, this.#options.drainMs ?? 1000, this.#clock)) return;
+    this.#log.warn("the child's output stayed open after it exited");
   }
 
   #signal(proc: SpawnedProcess, signal: "SIGTERM" | "SIGKILL"): void {

@@ -1,4 +1,6 @@
-// readOutput(): reads a child's output pipe in bounded pieces, letting the event loop run between.
+// readOutput(): reads a child's output pipe in bounded pieces, letting the event loop run between;
+// settledWithin(): waits for the pipes to end, but not forever.
+import type { Clock } from "./clock.ts";
 
 /** The most bytes of a child's output handled in one turn of the event loop. */
 export const outputChunkBytes = 64 * 1024;
@@ -34,4 +36,21 @@ export async function readOutput(
   } finally {
     signal?.removeEventListener("abort", cancel);
   }
+}
+
+/** True when every one of `work` settled within `ms` on `clock`; false when some still runs. */
+export async function settledWithin(
+  work: readonly Promise<unknown>[],
+  ms: number,
+  clock: Clock,
+): Promise<boolean> {
+  let settled = false;
+  const all = Promise.allSettled(work).then(() => {
+    settled = true;
+  });
+  const { promise: late, resolve } = Promise.withResolvers<void>();
+  const timer = clock.setTimeout(resolve, ms);
+  await Promise.race([all, late]);
+  clock.clearTimeout(timer);
+  return settled;
 }

@@ -67,6 +67,5 @@ export interface Supervisor {
   restartNow(): Promise<void>;
   /** Ends the process (SIGTERM, then SIGKILL after the grace); no restart follows. */
   stop(): Promise<void>;
-  dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }

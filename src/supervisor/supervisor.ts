@@ -1,6 +1,7 @@
 // Supervisor: keeps one program running: readiness, restart with back-off, crash loops, stop.
 
 import { describeError } from "../errors.ts";
+import { type LineLimiter, outputLimiter } from "../log/line-limiter.ts";
 import type { Logger } from "../log/logger.ts";
 import { type Attempt, createAttempt, endAttempt } from "./attempt.ts";
 import { RestartBackoff } from "./backoff.ts";
@@ -25,6 +26,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 class ProcessSupervisor implements Supervisor {
   readonly name: string;
   readonly output: OutputBuffer;
+  readonly #limiter: LineLimiter;
   readonly #options: SupervisorOptions;
   readonly #log: Logger;
   readonly #clock: Clock;
@@ -48,6 +50,8 @@ class ProcessSupervisor implements Supervisor {
     this.output = new OutputBuffer({
       onListenerError: (error) => this.#log.warn("an output follower failed", { error }),
     });
+    // One for every run of the program, so a restart does not bring a fresh burst.
+    this.#limiter = outputLimiter(options.name, this.#log, this.#clock);
   }
 
   get child(): ChildProcess | null {
@@ -94,8 +98,6 @@ class ProcessSupervisor implements Supervisor {
     });
   }
 
-  readonly dispose = (): Promise<void> => this.stop();
-
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
   }
@@ -118,6 +120,7 @@ class ProcessSupervisor implements Supervisor {
       logger,
       clock: this.#clock,
       output: this.output,
+      limiter: this.#limiter,
     });
     const attempt = createAttempt(child);
     this.#attempt = attempt;
