@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "../src/log/logger.ts";
 import { startFileServer } from "../test/support/http-fixtures.ts";
+import { libnngPath } from "../test/support/libnng.ts";
 import { uniquePluginName } from "../test/support/portable-plugins/fixture-plugin.ts";
 import { fixtureHarness } from "../test/support/portable-plugins/plugin-harness.ts";
 import { portablePluginZip } from "../test/support/portable-zips.ts";
@@ -98,20 +99,27 @@ async function timeIt(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-async function sinkDirect(count: number): Promise<number> {
+/** libnng PUSH straight to the plugin's sink (started by PortablePlugin), in a child process. */
+async function sinkLibnng(count: number): Promise<number | undefined> {
+  if (libnngPath() === undefined) return undefined;
   await using h = await fixtureHarness({}, { logger: createLogger({ level: "error" }) });
   await h.plugin.start();
-  const control = {
-    symbolName: "file",
-    pluginType: "sink" as const,
-    meta: { ruleId: h.rule, opId: "bench", instanceId: 0 },
-  };
-  await h.plugin.startSymbol(control);
-  const bytes = new TextEncoder().encode('{"t":20.5}');
-  // Awaited here: returning the promise would dispose of the plugin before the sends end.
-  return await timeIt(async () => {
-    for (let i = 0; i < count; i++) await h.plugin.sendToSink(control, bytes);
-  });
+  const meta = { ruleId: h.rule, opId: "bench", instanceId: 0 };
+  await h.plugin.startSymbol({ symbolName: "file", pluginType: "sink", meta });
+  const url = `ipc:///tmp/${h.rule}_bench_0.ipc`;
+  const child = Bun.spawn(
+    [
+      process.execPath,
+      join(import.meta.dir, "support", "libnng-push.ts"),
+      url,
+      `${count}`,
+      '{"t":20.5}',
+    ],
+    { stdout: "pipe", stderr: "inherit" },
+  );
+  const out = await new Response(child.stdout).text();
+  if ((await child.exited) !== 0) throw new Error("the libnng pusher failed");
+  return Number(out.trim());
 }
 
 async function sinkRest(base: string, plugin: string, count: number): Promise<number> {
@@ -187,12 +195,15 @@ try {
   );
 
   const count = Number(process.env.BENCH_SINK_MESSAGES ?? 100_000);
-  const directSink = await sinkDirect(count);
+  const directSink = await sinkLibnng(count);
   const restSink = await sinkRest(base, name, count);
   const rate = (ms: number) => Math.round((count * 1000) / ms);
-  console.log(
-    `sink, direct sendToSink: ${rate(directSink)} msg/s; REST send, batches of 1,000: ${rate(restSink)} msg/s (${(directSink / restSink).toFixed(2)}x direct)`,
-  );
+  if (directSink === undefined) console.log("sink: libnng1 is not installed; no reference run");
+  else {
+    console.log(
+      `sink, libnng PUSH straight to the plugin: ${rate(directSink)} msg/s; REST send, batches of 1,000: ${rate(restSink)} msg/s (${(directSink / restSink).toFixed(2)}x the reference)`,
+    );
+  }
 
   const low = await calls(
     `${base}/plugins/portables/${name}/functions/echo/call`,

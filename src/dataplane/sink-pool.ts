@@ -36,6 +36,37 @@ interface Instance {
 }
 
 /**
+ * Sends the batch: in one write when the sink needs no acks (a failure fails all of it), else
+ * one by one, so that each refused message is reported with its index.
+ */
+async function deliver(instance: Instance, bodies: Uint8Array[]): Promise<SendResult> {
+  const count = (sent: Uint8Array[]) => {
+    instance.messages += sent.length;
+    instance.bytes += sent.reduce((sum, body) => sum + body.byteLength, 0);
+  };
+  if (instance.control.config?.requireAck !== true) {
+    try {
+      await instance.plugin.sendToSink(instance.control, ...bodies);
+    } catch (err) {
+      return { sent: 0, failed: bodies.map((_, index) => ({ index, error: describeError(err) })) };
+    }
+    count(bodies);
+    return { sent: bodies.length };
+  }
+  const result: SendResult = { sent: 0 };
+  for (const [index, body] of bodies.entries()) {
+    try {
+      await instance.plugin.sendToSink(instance.control, body);
+      result.sent += 1;
+      count([body]);
+    } catch (err) {
+      result.failed = [...(result.failed ?? []), { index, error: describeError(err) }];
+    }
+  }
+  return result;
+}
+
+/**
  * One sink symbol start per plugin, sink and properties, reused by every send with them and
  * stopped `idleMs` after the last; sends to one instance go one at a time, in order.
  */
@@ -60,19 +91,9 @@ export class SinkPool {
       // Closed for idleness while this send waited its turn: send on a new start instead.
       if (this.#instances.get(instance.key) !== instance) return undefined;
       clearTimeout(instance.idle);
-      const result: SendResult = { sent: 0 };
       const encoder = new TextEncoder();
-      for (const [index, message] of messages.entries()) {
-        const bytes = encoder.encode(JSON.stringify(message));
-        try {
-          await instance.plugin.sendToSink(instance.control, bytes);
-          result.sent += 1;
-          instance.messages += 1;
-          instance.bytes += bytes.byteLength;
-        } catch (err) {
-          result.failed = [...(result.failed ?? []), { index, error: describeError(err) }];
-        }
-      }
+      const bodies = messages.map((message) => encoder.encode(JSON.stringify(message)));
+      const result = await deliver(instance, bodies);
       instance.idle = setTimeout(() => void this.#close(instance), this.#idleMs);
       return result;
     });

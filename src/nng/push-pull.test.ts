@@ -21,6 +21,16 @@ test("delivers messages in order from a pusher to a listening puller", async () 
   for (let i = 0; i < 20; i++) expect(str(await pull.recv())).toBe(`m${i}`);
 });
 
+test("sends a batch in one write, each message whole and in order", async () => {
+  await using link = await linked(new PullSocket(), new PushSocket());
+  const { listener: pull, dialer: push } = link;
+  await push.sendAll(Array.from({ length: 50 }, (_, i) => text(`b${i}`)));
+  await push.sendAll([]);
+  await push.send(text("after"));
+  for (let i = 0; i < 50; i++) expect(str(await pull.recv())).toBe(`b${i}`);
+  expect(str(await pull.recv())).toBe("after");
+});
+
 test("round-robins between connected pullers", async () => {
   await using link = await linked(new PushSocket(), new PullSocket());
   const { listener: push, dialer: a } = link;

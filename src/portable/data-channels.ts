@@ -141,6 +141,24 @@ export class SinkChannel {
     if (this.#options.control.config?.requireAck === true) await this.#awaitAck();
   }
 
+  /**
+   * Pushes several messages in one write when the sink needs no acks (with `requireAck` they
+   * go one by one, each waiting for its ack). Throws as send() does, for the batch.
+   */
+  async sendAll(bodies: readonly Uint8Array[]): Promise<void> {
+    if (this.#options.control.config?.requireAck === true) {
+      for (const body of bodies) await this.send(body);
+      return;
+    }
+    for (const body of bodies) checkFrameSize(body.length, 0, `a message to sink ${this.#name}`);
+    const late = `sink ${this.#name} of portable plugin ${this.#options.pluginName} took no data within ${this.#timeoutMs} ms`;
+    try {
+      await this.#data.sendAll(bodies);
+    } catch (err) {
+      throw waitError(err, late, this.#options.pluginName);
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.#data.close(), this.#ack.close()]);
   }

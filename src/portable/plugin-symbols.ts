@@ -122,10 +122,10 @@ export class PluginSymbols {
   }
 
   /** Pushes raw bytes to a started sink. */
-  async send(sockets: PluginSockets, control: SymbolControl, bytes: Uint8Array): Promise<void> {
+  async send(sockets: PluginSockets, control: SymbolControl, bodies: readonly Uint8Array[]) {
     const sink = control.pluginType === "sink" ? sockets.sink(control) : undefined;
     if (sink === undefined) throw this.#notStarted(control);
-    await sink.send(bytes);
+    await sink.sendAll(bodies);
   }
 
   /**

@@ -117,10 +117,13 @@ export class PortablePlugin implements AsyncDisposable {
     return this.#symbols.call(this.#running(), symbol, func, arg, meta);
   }
 
-  /** Pushes raw bytes to a started sink (waiting for its ack if its config has requireAck). */
-  async sendToSink(request: SymbolControl, bytes: Uint8Array): Promise<void> {
+  /**
+   * Pushes raw messages, in order, to a started sink: one write for a batch when the sink needs
+   * no acks; with `requireAck` in its config each waits for its ack.
+   */
+  async sendToSink(request: SymbolControl, ...bodies: Uint8Array[]): Promise<void> {
     const control = checkSymbol(this.name, this.manifest, request);
-    await this.#symbols.send(this.#stopped400(), control, bytes);
+    await this.#symbols.send(this.#stopped400(), control, bodies);
   }
 
   /** SIGTERM, SIGKILL after stopTimeoutMs, then closes every socket (removing the files). */
