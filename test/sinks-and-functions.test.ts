@@ -2,6 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { startFileServer } from "./support/http-fixtures.ts";
+import { libnngPath } from "./support/libnng.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";
 import { uniquePluginName } from "./support/portable-plugins/fixture-plugin.ts";
 import { portablePluginZip } from "./support/portable-zips.ts";
@@ -133,6 +134,39 @@ describe("sinks over REST", () => {
   );
 });
 
+const noLibnng = libnngPath() === undefined;
+if (noLibnng) console.warn("skipping the libnng data-plane test: libnng1 is not installed");
+
+describe.skipIf(noLibnng)("functions over REST, of a libnng plugin", () => {
+  test(
+    "a function of a plugin built on the real libnng answers by name",
+    async () => {
+      await using server = await startServer({ config: fast });
+      const name = uniquePluginName();
+      const fn = `${name}_up`;
+      const manifest = { sources: [], sinks: [], functions: [fn] };
+      const none = { "sources/random.yaml": null, "sources/random.json": null };
+      const zip = portablePluginZip(
+        { name, kind: "libnng", manifest },
+        {
+          ...none,
+          "sinks/file.json": null,
+          "functions/echo.json": null,
+        },
+      );
+      await using files = startFileServer({ "/p.zip": zip });
+      const res = await server.send("POST", "/plugins/portables", {
+        name,
+        file: files.url("/p.zip"),
+      });
+      expect(res.status).toBe(201);
+      const call = await server.send("POST", `/plugins/udfs/${fn}/call`, { args: [{ n: 1 }] });
+      expect(await call.json()).toEqual({ result: { n: 1 } });
+    },
+    SLOW,
+  );
+});
+
 describe("functions over REST", () => {
   test(
     "calls a portable plugin's function by name, started once and shown in refCount",
@@ -148,8 +182,14 @@ describe("functions over REST", () => {
       expect(((await failed.json()) as { message: string }).message).toBe(
         "call function shout: function shout failed: failing on purpose",
       );
+      // Validate is asked once per argument count: two arguments are a new count.
+      const invalid = await call(["invalid", "x"]);
+      expect(invalid.status).toBe(400);
+      expect(((await invalid.json()) as { message: string }).message).toBe(
+        "call function shout: function shout refused its arguments: refusing these arguments on purpose",
+      );
       const [session] = await sessionsOf(server, name);
-      expect(session).toMatchObject({ kind: "function", symbol: "shout", messages: 3 });
+      expect(session).toMatchObject({ kind: "function", symbol: "shout", messages: 4 });
       const status = await (await server.request(`/plugins/portables/${name}/status`)).json();
       expect(status).toMatchObject({ refCount: { [session?.id ?? ""]: 1 } });
     },

@@ -40,6 +40,17 @@ async function readUntil(body: ReadableStream<Uint8Array>, done: (text: string) 
   return { text, reader };
 }
 
+/** What is left of a stream until it ends. */
+async function readRest(reader: Awaited<ReturnType<typeof readUntil>>["reader"]) {
+  const decoder = new TextDecoder();
+  let value = "";
+  for (;;) {
+    const chunk = await reader.read();
+    if (chunk.done) return { value };
+    value += decoder.decode(chunk.value, { stream: true });
+  }
+}
+
 const sessionsOf = async (server: TestServer, name: string) =>
   (await (await server.request(`/plugins/portables/${name}/sessions`)).json()) as Session[];
 
@@ -154,6 +165,35 @@ describe("source streams", () => {
       expect(JSON.parse(frames.at(-1) ?? "{}")).toEqual({
         end: `portable plugin ${plugin.name} was deleted`,
       });
+    },
+    SLOW,
+  );
+
+  test(
+    "an update ends the stream saying so, and a new stream runs on the new version",
+    async () => {
+      await using server = await startServer({ config: fast });
+      const name = uniquePluginName();
+      await using files = startFileServer({ "/p.zip": portablePluginZip({ name }) });
+      const body = { name, file: files.url("/p.zip") };
+      expect((await server.send("POST", "/plugins/portables", body)).status).toBe(201);
+      const path = `/plugins/portables/${name}/sources/random/stream`;
+      const res = await server.request(path);
+      const first = await readUntil(
+        res.body as ReadableStream<Uint8Array>,
+        (t) => dataEvents(t).length > 0,
+      );
+      expect((await server.send("PUT", `/plugins/portables/${name}`, body)).status).toBe(200);
+      const { value } = await readRest(first.reader);
+      expect(value).toContain(
+        `event: end\ndata: {"end":"portable plugin ${name} is being updated; reconnect once it is back"}`,
+      );
+      const again = await server.request(path);
+      const next = await readUntil(
+        again.body as ReadableStream<Uint8Array>,
+        (t) => dataEvents(t).length > 0,
+      );
+      await next.reader.cancel();
     },
     SLOW,
   );

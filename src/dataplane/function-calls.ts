@@ -1,4 +1,5 @@
 // FunctionCalls: a portable function called over REST, started once with a REST rule id.
+import { badRequest } from "../errors.ts";
 import type { FuncReply, SymbolControl } from "../portable/commands.ts";
 import type { PortablePlugin } from "../portable/portable-plugin.ts";
 import { type SessionInfo, sessionOf } from "./session.ts";
@@ -10,6 +11,8 @@ interface Started {
   readonly clients: Set<string>;
   /** Settles once the start was answered; a failed start is forgotten. */
   readonly ready: Promise<void>;
+  /** Argument counts the function's Validate has accepted, each asked once. */
+  readonly validated: Set<number>;
   messages: number;
   bytes: number;
 }
@@ -27,7 +30,10 @@ export class FunctionCalls {
     this.#ids = ids;
   }
 
-  /** Exec of `fn` with `args`; throws what the start or the call throws. */
+  /**
+   * Validate (once per argument count, as eKuiper validates once per rule), then Exec of `fn`
+   * with `args`. Throws 400 when Validate refuses, or what the start or the call throws.
+   */
   async call(
     plugin: PortablePlugin,
     fn: string,
@@ -39,6 +45,13 @@ export class FunctionCalls {
     if (client !== undefined) started.clients.add(client);
     started.messages += 1;
     started.bytes += JSON.stringify(args).length;
+    if (!started.validated.has(args.length)) {
+      const check = await plugin.callFunction(fn, "Validate", args);
+      if (!check.state) {
+        throw badRequest(`function ${fn} refused its arguments: ${String(check.result)}`);
+      }
+      started.validated.add(args.length);
+    }
     return plugin.callFunction(fn, "Exec", args);
   }
 
@@ -64,6 +77,7 @@ export class FunctionCalls {
       since: new Date().toISOString(),
       clients: new Set(),
       ready: plugin.startSymbol(control),
+      validated: new Set(),
       messages: 0,
       bytes: 0,
     };

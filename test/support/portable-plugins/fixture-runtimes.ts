@@ -41,7 +41,11 @@ function dataUrl(control: Control, suffix = ""): string {
 function funcReply(body: Uint8Array): string {
   const data = JSON.parse(decode(body)) as { func?: string; arg?: unknown };
   const reply = (state: boolean, result: unknown) => JSON.stringify({ state, result });
-  if (data.func === "Validate") return reply(true, "");
+  if (data.func === "Validate") {
+    // Arguments that include "invalid" are refused, to test validation.
+    const refused = Array.isArray(data.arg) && data.arg.includes("invalid");
+    return refused ? reply(false, "refusing these arguments on purpose") : reply(true, "");
+  }
   if (data.func === "IsAggregate") return reply(true, false);
   if (data.func !== "Exec") return reply(false, `invalid func ${data.func}`);
   if (!Array.isArray(data.arg) || data.arg.length < 1) {
