@@ -6,6 +6,7 @@ import { startFileServer } from "./support/http-fixtures.ts";
 import { uniquePluginName } from "./support/portable-plugins/fixture-plugin.ts";
 import { portablePluginZip } from "./support/portable-zips.ts";
 import { startServer, type TestServer } from "./support/server.ts";
+import { makeSigner } from "./support/tokens.ts";
 import { waitFor } from "./support/wait.ts";
 
 const fast = "portable:\n  initTimeout: 10s\n  stopTimeout: 2s\n";
@@ -197,6 +198,24 @@ describe("source streams", () => {
     },
     SLOW,
   );
+
+  test("with tokens on, a stream, a WebSocket upgrade and the sessions need one", async () => {
+    const signer = makeSigner();
+    await using server = await startServer({
+      config: "basic:\n  authentication: true\n",
+      files: { "etc/mgmt/ops.pub": signer.publicPem },
+    });
+    const base = "/plugins/portables/any";
+    for (const path of [`${base}/sources/random/stream`, `${base}/sessions`]) {
+      expect((await server.request(path)).status).toBe(401);
+    }
+    const ws = new WebSocket(`${server.url.replace("http", "ws")}${base}/sources/random/stream`);
+    const opened = await new Promise<boolean>((resolve) => {
+      ws.onopen = () => resolve(true);
+      ws.onclose = () => resolve(false);
+    });
+    expect(opened).toBe(false);
+  });
 
   test("an unknown source is a 404, and a missing confKey names the file and the key", async () => {
     await using server = await startServer({ config: fast });
