@@ -36,7 +36,14 @@ describe("POST /plugins/portables", () => {
     const res = await create(server, name, files.url("/p.zip"));
     expect(await res.text()).toBe(`portable plugin ${name} is created`);
     expect(res.status).toBe(201);
-    expect(await (await server.request("/plugins/portables")).json()).toEqual([name]);
+    // As eKuiper answers (its fvt/portable_test.go compares this exact JSON text).
+    const list = await (await server.request("/plugins/portables")).text();
+    const executable = join(server.home, "plugins", "portable", name, "run-fixture");
+    expect(list).toBe(
+      `[{"name":"${name}","version":"1.0.0","language":"go","executable":"${executable}","sources":["random"],"sinks":["file"],"functions":["echo"]}]`,
+    );
+    const raw = await (await server.request(`/plugins/portables/${name}/status`)).text();
+    expect(raw).toStartWith('{"refCount":{},"status":"running","errMsg":""');
     const described = (await (await server.request(`/plugins/portables/${name}`)).json()) as Record<
       string,
       unknown

@@ -3,17 +3,16 @@ import { Elysia, t } from "elysia";
 import type { InstallContext } from "../install/context.ts";
 import { createPlugin, deletePlugin, updatePlugin } from "../install/install-flow.ts";
 import { portableKind } from "../install/portable-kind.ts";
-import { describePortable, listPlugins, portableOutput } from "../services/plugin-queries.ts";
+import { describePortable, listPortables, portableOutput } from "../services/plugin-queries.ts";
 import { inContext } from "./in-context.ts";
-import { jsonList } from "./json-list.ts";
 import { logsResponse } from "./plugin-logs.ts";
 import { changes } from "./route-changes.ts";
 import {
   answers,
   InstallBodySchema,
-  NameList,
   NameParams,
   PortableDescription,
+  PortableInfoBody,
   PortableStatusBody,
   Sentence,
 } from "./schemas.ts";
@@ -39,44 +38,47 @@ export function portableRoutes(ctx: InstallContext) {
 
 /** The list, a plugin's manifest and live status, and the program's output. */
 function portableReads(ctx: InstallContext) {
-  return new Elysia({ name: "portables-reads" })
-    .get(base, () => jsonList(listPlugins(ctx, "portables")), {
-      detail,
-      response: answers({ 200: NameList }),
-    })
-    .get(
-      `${base}/:name`,
-      ({ params }) =>
-        inContext(`describe portable plugin ${params.name}`, () => {
-          const { manifest, status } = describePortable(ctx, params.name);
-          return { ...manifest, name: params.name, ...status };
-        }),
-      { params: NameParams, detail, response: answers({ 200: PortableDescription }) },
-    )
-    .get(
-      `${base}/:name/status`,
-      ({ params }) =>
-        inContext(
-          `status of portable plugin ${params.name}`,
-          () => describePortable(ctx, params.name).status,
-        ),
-      { params: NameParams, detail, response: answers({ 200: PortableStatusBody }) },
-    )
-    .get(
-      `${base}/:name/logs`,
-      ({ params, query }) =>
-        inContext(`logs of portable plugin ${params.name}`, () => {
-          const output = portableOutput(ctx, params.name);
-          if (!output) return new Response("", { headers: { "content-type": "text/plain" } });
-          return logsResponse(output, query.lines ?? 100, query.follow === "1");
-        }),
-      {
-        params: NameParams,
-        query: LogsQuery,
+  return (
+    new Elysia({ name: "portables-reads" })
+      // eKuiper answers PluginInfo objects here, not names (its fvt/portable_test.go checks it).
+      .get(base, () => listPortables(ctx), {
         detail,
-        response: answers({ 200: t.String({ description: "text/plain output lines" }) }),
-      },
-    );
+        response: answers({ 200: t.Array(PortableInfoBody) }),
+      })
+      .get(
+        `${base}/:name`,
+        ({ params }) =>
+          inContext(`describe portable plugin ${params.name}`, () => {
+            const { manifest, status } = describePortable(ctx, params.name);
+            return { ...manifest, name: params.name, ...status };
+          }),
+        { params: NameParams, detail, response: answers({ 200: PortableDescription }) },
+      )
+      .get(
+        `${base}/:name/status`,
+        ({ params }) =>
+          inContext(
+            `status of portable plugin ${params.name}`,
+            () => describePortable(ctx, params.name).status,
+          ),
+        { params: NameParams, detail, response: answers({ 200: PortableStatusBody }) },
+      )
+      .get(
+        `${base}/:name/logs`,
+        ({ params, query }) =>
+          inContext(`logs of portable plugin ${params.name}`, () => {
+            const output = portableOutput(ctx, params.name);
+            if (!output) return new Response("", { headers: { "content-type": "text/plain" } });
+            return logsResponse(output, query.lines ?? 100, query.follow === "1");
+          }),
+        {
+          params: NameParams,
+          query: LogsQuery,
+          detail,
+          response: answers({ 200: t.String({ description: "text/plain output lines" }) }),
+        },
+      )
+  );
 }
 
 /** Create, update and delete. */

@@ -65,6 +65,18 @@ export const PortableStatusBody = t.Object({
   startedAt: t.Union([t.String(), t.Null()]),
 });
 
+export const PortableInfoBody = t.Object({
+  name: t.String(),
+  version: t.String(),
+  language: t.String(),
+  executable: t.String({ description: "absolute path" }),
+  sources: t.Array(t.String()),
+  sinks: t.Array(t.String()),
+  functions: t.Array(t.String()),
+  virtualEnvType: t.Optional(t.String()),
+  env: t.Optional(t.String()),
+});
+
 export const PortableDescription = t.Composite([
   t.Object({
     name: t.String(),

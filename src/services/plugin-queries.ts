@@ -1,4 +1,5 @@
 // Read-only questions about installed plugins and functions, for the routes; no Elysia here.
+import { join } from "node:path";
 import { badRequest, notFound } from "../errors.ts";
 import type { InstallContext } from "../install/context.ts";
 import { checkName } from "../install/names.ts";
@@ -10,6 +11,41 @@ import type { OutputBuffer } from "../supervisor/output-buffer.ts";
 /** The sorted names of the installed plugins of `kind` (the store's frozen, cached list). */
 export function listPlugins(ctx: InstallContext, kind: PluginKind): readonly string[] {
   return ctx.store.plugins.names(kind);
+}
+
+/** eKuiper's PluginInfo of a portable plugin: its manifest, the executable as an absolute path. */
+export interface PortableInfo {
+  name: string;
+  version: string;
+  language: string;
+  executable: string;
+  sources: string[];
+  sinks: string[];
+  functions: string[];
+  virtualEnvType?: string;
+  env?: string;
+}
+
+/** GET /plugins/portables as eKuiper answers it: a PluginInfo per plugin, sorted by name. */
+export function listPortables(ctx: InstallContext): PortableInfo[] {
+  return ctx.store.plugins.names("portables").flatMap((name) => {
+    const record = ctx.store.plugins.get("portables", name);
+    if (!record?.manifest) return [];
+    const m = storedManifest(record.manifest, name);
+    const executable = join(ctx.paths.plugins, "portable", name, m.executable);
+    const info: PortableInfo = {
+      name,
+      version: m.version,
+      language: m.language,
+      executable,
+      sources: m.sources,
+      sinks: m.sinks,
+      functions: m.functions,
+    };
+    if (m.virtualEnvType !== undefined) info.virtualEnvType = m.virtualEnvType;
+    if (m.env !== undefined) info.env = m.env;
+    return [info];
+  });
 }
 
 /**
