@@ -1,4 +1,4 @@
-// runChange: the frame of every create/update/delete: staging folder, journal row, failure cleanup.
+// The frame of every create/update/delete: staging folder, journal row, failure cleanup.
 import { existsSync } from "node:fs";
 import { describeError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
@@ -21,30 +21,34 @@ export interface ChangeSpec {
   request: object;
 }
 
-/**
- * Gives `work` a fresh staging folder and a journal row. When `work` throws, the row is marked
- * failed with the reason (unless the commit already did), the staging folder goes, and the
- * error is logged and thrown again.
- */
-export async function runChange<T>(
-  ctx: InstallContext,
-  spec: ChangeSpec,
-  work: (frame: ChangeFrame) => Promise<T>,
-): Promise<T> {
+/** A change under way: its frame, and how it ends. */
+export interface OpenChange extends ChangeFrame {
+  /** Logs that the change is done. */
+  succeeded(): void;
+  /**
+   * Marks the journal row failed with the reason (unless the commit already did), removes the
+   * staging folder and logs why.
+   */
+  failed(err: unknown): void;
+}
+
+/** Gives a change a fresh staging folder and a journal row. */
+export function beginChange(ctx: InstallContext, spec: ChangeSpec): OpenChange {
   const { type, name, op } = spec;
   const staging = createStaging(ctx.paths.staging, `${op}-${type}-${name}`);
   const journalId = ctx.store.journal.begin(type, name, op, staging.dir, spec.request);
   const log = ctx.logger.child({ module: "install", plugin: name, type, op });
-  try {
-    const result = await work({ staging, journalId, log });
-    log.info(`${op} of ${type} plugin ${name} done`);
-    return result;
-  } catch (err) {
-    if (existsSync(staging.dir)) {
-      ctx.store.journal.finish(journalId, "failed", describeError(err));
-      staging.remove();
-    }
-    log.warn(`${op} of ${type} plugin ${name} failed`, { error: describeError(err) });
-    throw err;
-  }
+  return {
+    staging,
+    journalId,
+    log,
+    succeeded: () => log.info(`${op} of ${type} plugin ${name} done`),
+    failed: (err) => {
+      if (existsSync(staging.dir)) {
+        ctx.store.journal.finish(journalId, "failed", describeError(err));
+        staging.remove();
+      }
+      log.warn(`${op} of ${type} plugin ${name} failed`, { error: describeError(err) });
+    },
+  };
 }

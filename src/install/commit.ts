@@ -1,4 +1,4 @@
-// Puts a staged change in place: journal the renames, rename, write the rows, or undo it all.
+// Puts staged changes in place together: journal the renames, rename, write the rows, or undo all.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describeError } from "../errors.ts";
@@ -28,37 +28,46 @@ export interface Change {
   claim?: () => void;
   /** Stops what runs from the files that move (a portable plugin); gives back its undo. */
   release?: () => Promise<Undo>;
-  /** Starts what the new files hold, once they are in place; throws to undo the change. */
-  activate?: () => Promise<void>;
+  /** Starts what the new files hold, once they are in place; gives back how to stop it again. */
+  activate?: () => Promise<Undo>;
 }
 
 /**
- * Commits `change`, step by step, each step's undo pushed as it succeeds: release what runs
- * from the old files, check the claim, move the files (every rename journalled before the first, so a crash is
- * undone at the next start), activate the new files, write the rows. On failure the undos run
- * newest first, the journal says why, and the error is thrown again; either way the staging
- * folder is removed.
+ * Commits `changes` as one, step by step, each step's undo pushed as it succeeds: release
+ * what runs from the old files, check the claims, move every change's files (every rename is
+ * journalled before the first, so a crash is undone at the next start), activate the new
+ * files, then write all the rows and mark every journal row done in one transaction. On
+ * failure the undos run newest first, every journal row says why, and the error is thrown
+ * again; either way the staging folders are removed.
  */
-export async function commitChange(store: Store, change: Change): Promise<void> {
-  const moves = planMoves(change);
-  store.journal.committing(change.journalId, moves, change.sha256);
+export async function commitChanges(store: Store, changes: readonly Change[]): Promise<void> {
+  const moves = changes.map(planMoves);
+  changes.forEach((change, i) => {
+    store.journal.committing(change.journalId, moves[i] ?? [], change.sha256);
+  });
   const undos: Undo[] = [];
   try {
-    if (change.release) undos.push(await change.release());
-    change.claim?.();
-    applyMoves(moves);
-    undos.push(() => undoMoves(moves));
-    await change.activate?.();
+    for (const change of changes) if (change.release) undos.push(await change.release());
+    for (const change of changes) change.claim?.();
+    for (const planned of moves) {
+      applyMoves(planned);
+      undos.push(() => undoMoves(planned));
+    }
+    for (const change of changes) if (change.activate) undos.push(await change.activate());
     store.transaction(() => {
-      change.write();
-      store.journal.finish(change.journalId, "done");
+      for (const change of changes) {
+        change.write();
+        store.journal.finish(change.journalId, "done");
+      }
     });
   } catch (err) {
     for (const undo of undos.reverse()) await undo();
-    store.journal.finish(change.journalId, "failed", describeError(err));
+    for (const change of changes) {
+      store.journal.finish(change.journalId, "failed", describeError(err));
+    }
     throw err;
   } finally {
-    change.staging.remove();
+    for (const change of changes) change.staging.remove();
   }
 }
 

@@ -39,7 +39,7 @@ function nativeRules(type: NativeType): KindRules {
     missing: (ctx) => missing(ctx, type),
     // A native plugin runs inside eKuiper, not under plugd: nothing to stop or start.
     release: async () => () => {},
-    activate: async () => {},
+    activate: async () => () => {},
   };
 }
 

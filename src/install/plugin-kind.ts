@@ -56,6 +56,9 @@ export interface KindRules {
    * if the change is undone.
    */
   release(ctx: InstallContext, record: PluginRecord, op: "update" | "delete"): Promise<Undo>;
-  /** Starts the new version from its final place, before the rows are written; throws to undo. */
-  activate(ctx: InstallContext, name: string, plan: InstallPlan): Promise<void>;
+  /**
+   * Starts the new version from its final place, before the rows are written; throws to undo.
+   * Gives back how to stop it again if a later step fails.
+   */
+  activate(ctx: InstallContext, name: string, plan: InstallPlan): Promise<Undo>;
 }

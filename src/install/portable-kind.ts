@@ -43,6 +43,7 @@ export const portableKind: KindRules = {
   },
   activate: async (ctx, name, planned) => {
     if (planned.manifest) await ctx.portables.start(name, planned.manifest);
+    return () => ctx.portables.stop(name, `the change to portable plugin ${name} was undone`);
   },
 };
 

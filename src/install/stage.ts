@@ -1,0 +1,64 @@
+// Staging a plugin zip by its kind's rules: fetch, vet, plan, claim, check the room, inflate.
+import { mkdirSync, renameSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { badRequest } from "../errors.ts";
+import type { ZipArchive } from "../zip/zip-archive.ts";
+import type { InstallContext } from "./context.ts";
+import { checkSpace, namingFullDisk } from "./disk-space.ts";
+import { fetchZip } from "./fetch-zip.ts";
+import type { InstallRequest } from "./install-request.ts";
+import { type Claim, checkClaim } from "./ownership.ts";
+import type { InstallPlan, KindRules } from "./plugin-kind.ts";
+import type { Staging } from "./staging.ts";
+
+/** Inflates the zip under the staging folder, then renames each entry to where the plan says. */
+async function place(zip: ZipArchive, plan: InstallPlan, staging: Staging): Promise<void> {
+  const raw = join(staging.dir, "raw");
+  await zip.extractAll(raw);
+  mkdirSync(staging.work, { recursive: true });
+  for (const placed of plan.placed) {
+    const target = join(placed.area === "home" ? staging.tree : staging.work, placed.path);
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(join(raw, placed.entry), target);
+  }
+}
+
+/** What a change of `name` takes: its files, symbols and functions (none known before its plan). */
+export function claimOf(kind: KindRules, name: string, plan: InstallPlan | undefined): Claim {
+  return {
+    type: kind.type,
+    name,
+    sharesFilesWith: (other) => kind.sharesFiles(name, other),
+    items: plan?.items ?? [],
+    symbols: plan?.symbols ?? { sources: [], sinks: [] },
+    functions: plan?.facts.registry ?? [],
+  };
+}
+
+/**
+ * Fetches and opens the zip (the archive is vetted as it opens), plans it by the kind's rules,
+ * refuses what clashes, then inflates it and puts each entry where the plan says.
+ */
+export async function stage(
+  ctx: InstallContext,
+  kind: KindRules,
+  request: InstallRequest,
+  staging: Staging,
+): Promise<{ plan: InstallPlan; sha256: string }> {
+  const { zip, sha256 } = await fetchZip(ctx, staging, request.file, request.sha256);
+  try {
+    const plan = await kind.plan(zip, request, ctx.paths.root);
+    if (request.shellParas.length > 0 && !plan.script) {
+      throw badRequest("shellParas were given but the zip has no install.sh to pass them to");
+    }
+    checkClaim(ctx.store, claimOf(kind, request.name, plan));
+    const home = ctx.paths.root;
+    const needed = zip.entries.reduce((sum, entry) => sum + entry.size, 0);
+    checkSpace(home, staging.dir, needed);
+    await namingFullDisk(home, staging.dir, needed, () => place(zip, plan, staging));
+    kind.check(staging, plan, request.name);
+    return { plan, sha256 };
+  } finally {
+    await zip.close();
+  }
+}
