@@ -4,6 +4,7 @@ import type { DataPlane } from "./dataplane/data-plane.ts";
 import { AppError, badRequest, describeError, ErrorCode, internal } from "./errors.ts";
 import { type AccessControlDeps, accessControl } from "./http/access-control.ts";
 import { dataPlaneRoutes } from "./http/dataplane-routes.ts";
+import { fleetRoutes } from "./http/fleet-routes.ts";
 import { nativeRoutes } from "./http/native-routes.ts";
 import { portableRoutes } from "./http/portable-routes.ts";
 import { RouteChanges } from "./http/route-changes.ts";
@@ -54,7 +55,8 @@ export function createApp(deps: AppDeps) {
     .use(streamRoutes(deps.ctx, deps.dataPlane))
     .use(dataPlaneRoutes(deps.ctx, deps.dataPlane))
     .use(udfRoutes(deps.ctx))
-    .use(uploadRoutes(deps.ctx));
+    .use(uploadRoutes(deps.ctx))
+    .use(fleetRoutes(deps.ctx));
   changes.load(app.routes);
   described.app = app;
   return app;

@@ -7,12 +7,13 @@ const schemes = new Set(["http:", "https:", "file:"]);
 /**
  * Parses a plugin `file` URL as eKuiper accepts it: http, https or file scheme, a host for
  * http(s) and none for file, and a path ending in ".zip" (case-sensitive, as in eKuiper; a
- * query string may follow). Credentials in the URL are allowed but never shown.
+ * query string may follow). Credentials in the URL are allowed but never shown. `suffix`
+ * changes the ending required ("" for none: an export file may have any name).
  * @throws AppError 400 `invalid uri <url>`.
  */
-export function checkPluginUrl(url: string): URL {
+export function checkPluginUrl(url: string, suffix = ".zip"): URL {
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
-  if (!parsed || !schemes.has(parsed.protocol) || !parsed.pathname.endsWith(".zip")) {
+  if (!parsed || !schemes.has(parsed.protocol) || !parsed.pathname.endsWith(suffix)) {
     throw badRequest(`invalid uri ${redactUrl(url)}`);
   }
   const needsHost = parsed.protocol !== "file:";

@@ -20,6 +20,8 @@ export interface DownloadOptions {
   allowExternalFileAccess: boolean;
   /** `data/uploads/`, the one folder file:// may read when external access is off. */
   uploadsDir: string;
+  /** The ending the URL's path must have (default ".zip"; "" for any). */
+  pathSuffix?: string;
   /** Hex SHA-256 the content must have; compared case-insensitively. */
   expectedSha256?: string;
   /** Aborts the download; the call then rejects with the signal's reason. */

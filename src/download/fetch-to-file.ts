@@ -42,7 +42,7 @@ export async function downloadToFile(
   destPath: string,
   options: DownloadOptions,
 ): Promise<Downloaded> {
-  const parsed = checkPluginUrl(url);
+  const parsed = checkPluginUrl(url, options.pathSuffix);
   const expected = checkSha256(options.expectedSha256);
   const shown = redactUrl(url);
   const total = new AbortController();

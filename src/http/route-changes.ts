@@ -6,9 +6,12 @@ import type { Store } from "../store/store.ts";
 /** The methods of create, update, delete, register, upload and the symbol operations. */
 const changeMethods: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/** A plugin of a kind, or an upload, named by the route's `:name` or by the body's name. */
+/**
+ * A plugin of a kind, or an upload, named by the route's `:name` or by the body's name; or
+ * the whole plugin set (`fleet`: an import), which names no single plugin.
+ */
 export interface ChangeTarget {
-  readonly kind: PluginKind | "uploads";
+  readonly kind: PluginKind | "uploads" | "fleet";
   readonly nameFrom: "param" | "body";
   /** With nameFrom "param": which parameter holds the name (default `name`). */
   readonly param?: string;
@@ -80,7 +83,7 @@ export function storedSha256(
   store: Store,
   target: { kind: ChangeTarget["kind"]; name: string | undefined } | undefined,
 ): string | null {
-  if (target?.name === undefined) return null;
+  if (target?.name === undefined || target.kind === "fleet") return null;
   if (target.kind === "uploads") return store.uploads.get(target.name)?.sha256 ?? null;
   return store.plugins.get(target.kind, target.name)?.sha256 ?? null;
 }

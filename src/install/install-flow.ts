@@ -12,7 +12,7 @@ import {
   type InstallRequest,
   storedRequest,
 } from "./install-request.ts";
-import { checkClaim } from "./ownership.ts";
+import { type Claim, checkClaim } from "./ownership.ts";
 import type { KindRules } from "./plugin-kind.ts";
 import { savePlugin } from "./plugin-record.ts";
 import { runInstallScript } from "./run-script.ts";
@@ -57,6 +57,8 @@ export function deletePlugin(ctx: InstallContext, kind: KindRules, name: string)
 export interface PreparedChange {
   readonly open: OpenChange;
   readonly change: Change;
+  /** What an install takes, to check a batch against itself; none for a delete. */
+  readonly claim?: Claim;
 }
 
 /** Commits prepared changes together (see commitChanges): all of them, or none. */
@@ -118,13 +120,14 @@ export async function prepareInstall(
   kind: KindRules,
   request: InstallRequest,
   current: PluginRecord | undefined,
+  leaving?: ReadonlySet<string>,
 ): Promise<PreparedChange> {
   const { name } = request;
   const op = current ? "update" : "create";
   const open = beginChange(ctx, { type: kind.type, name, op, request: storedRequest(request) });
   try {
     const { staging, log } = open;
-    const { plan, sha256 } = await stage(ctx, kind, request, staging);
+    const { plan, sha256 } = await stage(ctx, kind, request, staging, leaving);
     if (plan.script) {
       await runInstallScript({
         cwd: join(plan.script.area === "home" ? staging.tree : staging.work, plan.script.path),
@@ -142,7 +145,7 @@ export async function prepareInstall(
       remove: current ? current.files.filter((f) => !plan.kept.includes(f)) : [],
       add: plan.items,
       sha256,
-      claim: () => checkClaim(ctx.store, claimOf(kind, name, plan)),
+      claim: () => checkClaim(ctx.store, claimOf(kind, name, plan, leaving)),
       ...(current && { release: () => kind.release(ctx, current, "update") }),
       activate: () => kind.activate(ctx, name, plan),
       write: () => {
@@ -152,7 +155,7 @@ export async function prepareInstall(
         savePlugin(ctx.store, { ...facts, request: storedRequest(request) });
       },
     };
-    return { open, change };
+    return { open, change, claim: claimOf(kind, name, plan, leaving) };
   } catch (err) {
     open.failed(err);
     throw err;

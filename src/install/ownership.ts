@@ -20,6 +20,8 @@ export interface Claim {
   readonly symbols: Symbols;
   /** Names for the global function registry. */
   readonly functions: readonly string[];
+  /** Plugins ("type/name") the same commit removes: what they own is free to take. */
+  readonly leaving?: ReadonlySet<string> | undefined;
 }
 
 const covers = (a: string, b: string): boolean =>
@@ -30,16 +32,20 @@ const covers = (a: string, b: string): boolean =>
  * to the same files, a function, a source or sink name, a file or folder (or one inside it).
  */
 export function checkClaim(store: Store, claim: Claim): void {
-  const isSelf = (type: PluginKind, name: string) => type === claim.type && name === claim.name;
+  const isSelf = (type: PluginKind, name: string) =>
+    (type === claim.type && name === claim.name) || claim.leaving?.has(`${type}/${name}`) === true;
   const twin = store.plugins
     .names(claim.type)
-    .find((other) => other !== claim.name && claim.sharesFilesWith(other));
+    .find((other) => !isSelf(claim.type, other) && claim.sharesFilesWith(other));
   if (twin !== undefined) {
     throw badRequest(
       `invalid name ${claim.name}: ${claim.type} plugin ${twin} already has the files this name maps to (eKuiper loads both from one library)`,
     );
   }
-  const [clash] = store.functions.clashes(claim.functions, claim);
+  const [clash] = store.functions.clashes(claim.functions, claim).filter((fn) => {
+    const owner = store.functions.owner(fn);
+    return owner === undefined || !isSelf(owner.type, owner.name);
+  });
   if (clash !== undefined) throw badRequest(`function name ${clash} already exists`);
   for (const list of ["sources", "sinks"] as const) {
     for (const symbol of claim.symbols[list]) {

@@ -22,6 +22,16 @@ export class PluginLocks {
     }
   }
 
+  /**
+   * Runs `work` holding the locks of every plugin in `keys` (type, name); 409 at once, taking
+   * none, when one of them is busy.
+   */
+  async withAll<T>(keys: readonly [string, string][], work: () => Promise<T>): Promise<T> {
+    const [first, ...rest] = keys;
+    if (!first) return work();
+    return this.with(first[0], first[1], () => this.withAll(rest, work));
+  }
+
   /** True while any change is running (used at shutdown). */
   get active(): number {
     return this.#busy.size;

@@ -24,7 +24,12 @@ async function place(zip: ZipArchive, plan: InstallPlan, staging: Staging): Prom
 }
 
 /** What a change of `name` takes: its files, symbols and functions (none known before its plan). */
-export function claimOf(kind: KindRules, name: string, plan: InstallPlan | undefined): Claim {
+export function claimOf(
+  kind: KindRules,
+  name: string,
+  plan: InstallPlan | undefined,
+  leaving?: ReadonlySet<string>,
+): Claim {
   return {
     type: kind.type,
     name,
@@ -32,6 +37,7 @@ export function claimOf(kind: KindRules, name: string, plan: InstallPlan | undef
     items: plan?.items ?? [],
     symbols: plan?.symbols ?? { sources: [], sinks: [] },
     functions: plan?.facts.registry ?? [],
+    leaving,
   };
 }
 
@@ -44,6 +50,7 @@ export async function stage(
   kind: KindRules,
   request: InstallRequest,
   staging: Staging,
+  leaving?: ReadonlySet<string>,
 ): Promise<{ plan: InstallPlan; sha256: string }> {
   const { zip, sha256 } = await fetchZip(ctx, staging, request.file, request.sha256);
   try {
@@ -51,7 +58,7 @@ export async function stage(
     if (request.shellParas.length > 0 && !plan.script) {
       throw badRequest("shellParas were given but the zip has no install.sh to pass them to");
     }
-    checkClaim(ctx.store, claimOf(kind, request.name, plan));
+    checkClaim(ctx.store, claimOf(kind, request.name, plan, leaving));
     const home = ctx.paths.root;
     const needed = zip.entries.reduce((sum, entry) => sum + entry.size, 0);
     checkSpace(home, staging.dir, needed);

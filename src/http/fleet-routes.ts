@@ -1,0 +1,81 @@
+// eKuiper's /data/export and /data/import (and the v2 YAML forms), for fleets of gateways.
+import { Elysia, t } from "elysia";
+import { asObjects, exportConfiguration } from "../fleet/export.ts";
+import { importConfiguration, importStatus } from "../fleet/fleet-service.ts";
+import type { InstallContext } from "../install/context.ts";
+import { inContext } from "./in-context.ts";
+import { changes } from "./route-changes.ts";
+import { answers } from "./schemas.ts";
+
+const detail = { tags: ["data"] };
+const ImportBody = t.Object({
+  content: t.Optional(t.String({ description: "the export itself, as text" })),
+  file: t.Optional(t.String({ description: "http(s):// URL, or file:// inside data/uploads" })),
+});
+const ImportQuery = t.Object({
+  partial: t.Optional(t.String({ description: "1: install only what is absent" })),
+  stop: t.Optional(t.String({ description: "accepted as eKuiper does; plugd needs no restart" })),
+  dryRun: t.Optional(t.String({ description: "1: answer the plan and change nothing" })),
+});
+const Sections = t.Record(t.String(), t.Record(t.String(), t.Unknown()));
+const ImportAnswer = t.Object({
+  ErrorMsg: t.String(),
+  ConfigResponse: Sections,
+  plan: t.Array(
+    t.Object({ key: t.String(), type: t.String(), name: t.String(), action: t.String() }),
+  ),
+  dryRun: t.Optional(t.Boolean()),
+  pending: t.Optional(t.String()),
+});
+
+/** GET/POST /data/export, GET /v2/data/export, POST /data/import and /v2/data/import, status. */
+export function fleetRoutes(ctx: InstallContext) {
+  const exportJson = () =>
+    new Response(JSON.stringify(exportConfiguration(ctx)), {
+      headers: {
+        "content-type": "application/json",
+        "content-disposition": 'attachment; filename="ekuiper_export.json"',
+      },
+    });
+  const importRoute =
+    (v2: boolean) =>
+    async ({ body, query }: { body: typeof ImportBody.static; query: typeof ImportQuery.static }) =>
+      inContext("import", async () => {
+        const options = { partial: query.partial === "1", dryRun: query.dryRun === "1", v2 };
+        const answer = await importConfiguration(ctx, body, options);
+        // eKuiper restarts to load native plugins; plugd loads nothing, so nothing waits.
+        return query.stop === "1"
+          ? { ...answer, pending: "nothing: plugd needs no restart" }
+          : answer;
+      });
+  const importConfig = {
+    body: ImportBody,
+    query: ImportQuery,
+    detail: { ...detail, ...changes("fleet", "body") },
+    response: answers({ 200: ImportAnswer }),
+  };
+  return new Elysia({ name: "fleet" })
+    .get("/data/export", exportJson, { detail, response: answers({ 200: Sections }) })
+    .post("/data/export", exportJson, {
+      body: t.Optional(t.Unknown({ description: "rule ids; plugd has no rules and exports all" })),
+      detail: { ...detail, ...changes("fleet", "body") },
+      response: answers({ 200: Sections }),
+    })
+    .get(
+      "/v2/data/export",
+      () =>
+        new Response(Bun.YAML.stringify(asObjects(exportConfiguration(ctx)), null, 2), {
+          headers: {
+            "content-type": "application/yaml",
+            "content-disposition": 'attachment; filename="ekuiper_export.yaml"',
+          },
+        }),
+      { detail, response: answers({ 200: t.String({ description: "YAML" }) }) },
+    )
+    .post("/data/import", importRoute(false), importConfig)
+    .post("/v2/data/import", importRoute(true), importConfig)
+    .get("/data/import/status", () => importStatus(), {
+      detail,
+      response: answers({ 200: Sections }),
+    });
+}

@@ -1,0 +1,242 @@
+// /data/export and /data/import: eKuiper's format, all-or-nothing sets, plans, no reinstalls.
+import { describe, expect, test } from "bun:test";
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { startFileServer } from "./support/http-fixtures.ts";
+import { nativePluginZip } from "./support/plugin-zips.ts";
+import { startServer, type TestServer } from "./support/server.ts";
+import { snapshot } from "./support/snapshot.ts";
+
+interface Answer {
+  ErrorMsg: string;
+  ConfigResponse: Record<string, Record<string, string>>;
+  plan: { key: string; action: string }[];
+}
+
+const zips = () => ({
+  "/random.zip": nativePluginZip({ type: "sources", name: "random" }),
+  "/file.zip": nativePluginZip({ type: "sinks", name: "file" }),
+  "/echo.zip": nativePluginZip({ type: "functions", name: "echo" }),
+});
+
+function exportOf(urls: Record<string, string>, extra: Record<string, unknown> = {}) {
+  return {
+    streams: {},
+    tables: {},
+    rules: {},
+    nativePlugins: Object.fromEntries(
+      Object.entries(urls).map(([key, file]) => {
+        const name = key.slice(key.indexOf("_") + 1);
+        const body = key.startsWith("functions_")
+          ? { name, file, functions: ["echo"] }
+          : { name, file };
+        return [key, JSON.stringify(body)];
+      }),
+    ),
+    portablePlugins: {},
+    sourceConfig: {},
+    sinkConfig: {},
+    connectionConfig: {},
+    Service: {},
+    Schema: {},
+    uploads: {},
+    scripts: {},
+    ...extra,
+  };
+}
+
+const importIt = (server: TestServer, content: unknown, query = "") =>
+  server.send("POST", `/data/import${query}`, { content: JSON.stringify(content) });
+
+describe("/data/export and /data/import", () => {
+  test("exports in eKuiper's shape and key order, and an export imports into a second plugd", async () => {
+    await using a = await startServer();
+    await using files = startFileServer(zips());
+    for (const [type, name] of [
+      ["sources", "random"],
+      ["sinks", "file"],
+    ]) {
+      const body = {
+        name,
+        file: files.url(`/${name}.zip`),
+        ...(name === "file" ? { shellParas: [] } : {}),
+      };
+      expect((await a.send("POST", `/plugins/${type}`, body)).status).toBe(201);
+    }
+    const fn = { name: "echo", file: files.url("/echo.zip"), functions: ["echo", "echo2"] };
+    expect((await a.send("POST", "/plugins/functions", fn)).status).toBe(201);
+    const res = await a.request("/data/export");
+    expect(res.headers.get("content-disposition")).toBe(
+      'attachment; filename="ekuiper_export.json"',
+    );
+    const text = await res.text();
+    expect(Object.keys(JSON.parse(text))).toEqual([
+      "streams",
+      "tables",
+      "rules",
+      "nativePlugins",
+      "portablePlugins",
+      "sourceConfig",
+      "sinkConfig",
+      "connectionConfig",
+      "Service",
+      "Schema",
+      "uploads",
+      "scripts",
+    ]);
+    const exported = JSON.parse(text) as { nativePlugins: Record<string, string> };
+    expect(exported.nativePlugins).toEqual({
+      functions_echo: JSON.stringify({
+        name: "echo",
+        file: files.url("/echo.zip"),
+        functions: ["echo", "echo2"],
+      }),
+      sinks_file: JSON.stringify({ name: "file", file: files.url("/file.zip") }),
+      sources_random: JSON.stringify({ name: "random", file: files.url("/random.zip") }),
+    });
+    await using b = await startServer();
+    const answer = await b.send("POST", "/data/import", { content: text });
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as Answer;
+    expect(body.ErrorMsg).toBe("");
+    expect(body.plan.map((p) => `${p.key}:${p.action}`).sort()).toEqual([
+      "functions_echo:install",
+      "sinks_file:install",
+      "sources_random:install",
+    ]);
+    for (const type of ["sources", "sinks", "functions"]) {
+      expect(await (await b.request(`/plugins/${type}`)).json()).toEqual(
+        await (await a.request(`/plugins/${type}`)).json(),
+      );
+    }
+    expect(await (await b.request("/plugins/udfs")).json()).toEqual(["echo", "echo2"]);
+    expect(await (await b.request("/data/export")).text()).toBe(text);
+  });
+
+  test("a failing URL in the middle of a set changes nothing, and says which key failed", async () => {
+    await using server = await startServer();
+    await using files = startFileServer(zips());
+    expect(
+      (await server.send("POST", "/plugins/sinks", { name: "file", file: files.url("/file.zip") }))
+        .status,
+    ).toBe(201);
+    const before = snapshot(server);
+    const res = await importIt(
+      server,
+      exportOf({
+        sources_random: files.url("/random.zip"),
+        sinks_gone: files.url("/missing.zip"),
+        functions_echo: files.url("/echo.zip"),
+      }),
+    );
+    expect(res.status).toBe(400);
+    const { message } = (await res.json()) as { message: string };
+    const errors = JSON.parse(message.slice("import: ".length)) as Answer["ConfigResponse"];
+    expect(Object.keys(errors.nativePlugins ?? {})).toEqual(["sinks_gone"]);
+    expect(snapshot(server)).toEqual(before);
+  });
+
+  test("a dry run answers the plan and changes nothing; re-applying the same set reinstalls nothing", async () => {
+    await using server = await startServer();
+    await using files = startFileServer(zips());
+    const set = exportOf({
+      sources_random: files.url("/random.zip"),
+      sinks_file: files.url("/file.zip"),
+    });
+    expect((await importIt(server, set)).status).toBe(200);
+    const so = join(server.home, "plugins", "sources", "Random@v1.0.0.so");
+    const before = {
+      snap: snapshot(server),
+      ino: statSync(so).ino,
+      hits: files.hits("/random.zip"),
+    };
+    const dry = (await (
+      await importIt(server, exportOf({ sinks_file: files.url("/file.zip") }), "?dryRun=1")
+    ).json()) as Answer;
+    expect(dry.plan.map((p) => `${p.key}:${p.action}`).sort()).toEqual([
+      "sinks_file:unchanged",
+      "sources_random:remove",
+    ]);
+    expect(snapshot(server)).toEqual(before.snap);
+    const again = (await (await importIt(server, set)).json()) as Answer;
+    expect(again.plan.every((p) => p.action === "unchanged")).toBe(true);
+    expect(statSync(so).ino).toBe(before.ino);
+    expect(files.hits("/random.zip")).toBe(before.hits);
+    expect(snapshot(server)).toEqual(before.snap);
+  });
+
+  test("a full import removes what the set lacks; a partial one only installs what is absent", async () => {
+    await using server = await startServer();
+    await using files = startFileServer(zips());
+    expect(
+      (await importIt(server, exportOf({ sources_random: files.url("/random.zip") }))).status,
+    ).toBe(200);
+    const partial = await importIt(
+      server,
+      exportOf({ sinks_file: files.url("/file.zip") }),
+      "?partial=1",
+    );
+    expect(partial.status).toBe(200);
+    expect(await (await server.request("/plugins/sources")).json()).toEqual(["random"]);
+    expect(await (await server.request("/plugins/sinks")).json()).toEqual(["file"]);
+    const full = await importIt(server, exportOf({ sinks_file: files.url("/file.zip") }));
+    expect(full.status).toBe(200);
+    expect(await (await server.request("/plugins/sources")).json()).toEqual([]);
+    expect(await (await server.request("/plugins/sinks")).json()).toEqual(["file"]);
+  });
+
+  test("reports sections plugd does not run per key, and applies the rest", async () => {
+    await using server = await startServer();
+    await using files = startFileServer(zips());
+    const set = exportOf(
+      { sinks_file: files.url("/file.zip") },
+      {
+        rules: { r1: '{"id":"r1","sql":"SELECT * FROM s"}' },
+        streams: { s: "CREATE STREAM s () WITH ()" },
+      },
+    );
+    const res = await importIt(server, set);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Answer;
+    expect(body.ConfigResponse.rules).toEqual({
+      r1: "not applied: plugd manages plugins only and does not run rules",
+    });
+    expect(body.ConfigResponse.streams?.s).toStartWith("not applied:");
+    expect(await (await server.request("/plugins/sinks")).json()).toEqual(["file"]);
+    expect(await (await server.request("/data/import/status")).json()).toMatchObject({
+      rules: body.ConfigResponse.rules,
+    });
+  });
+
+  test("refuses both content and file, or neither, as eKuiper does", async () => {
+    await using server = await startServer();
+    const both = await server.send("POST", "/data/import", {
+      content: "{}",
+      file: "http://x/e.json",
+    });
+    expect(((await both.json()) as { message: string }).message).toBe(
+      "import: Invalid body: Cannot specify both content and file",
+    );
+    const neither = await server.send("POST", "/data/import", {});
+    expect(((await neither.json()) as { message: string }).message).toBe(
+      "import: Invalid body: must specify content or file",
+    );
+  });
+
+  test("the v2 export is YAML with the requests as objects, and imports back", async () => {
+    await using server = await startServer();
+    await using files = startFileServer(zips());
+    expect((await importIt(server, exportOf({ sinks_file: files.url("/file.zip") }))).status).toBe(
+      200,
+    );
+    const yaml = await (await server.request("/v2/data/export")).text();
+    const parsed = Bun.YAML.parse(yaml) as { nativePlugins: Record<string, unknown> };
+    expect(parsed.nativePlugins).toEqual({
+      sinks_file: { name: "file", file: files.url("/file.zip") },
+    });
+    await using other = await startServer();
+    const res = await other.send("POST", "/v2/data/import", { content: yaml });
+    expect(res.status).toBe(200);
+    expect(await (await other.request("/plugins/sinks")).json()).toEqual(["file"]);
+  });
+});
