@@ -41,12 +41,7 @@ export function planImport(
   config: Configuration,
   partial: boolean,
 ): ImportPlan {
-  const errors = emptyConfiguration();
-  for (const section of notRun) {
-    for (const key of Object.keys(config[section])) {
-      errors[section][key] = `not applied: plugd manages plugins only and does not run ${section}`;
-    }
-  }
+  const errors = notApplied(config);
   const entries: PlanEntry[] = [];
   const wanted = new Set<string>();
   const consider = (section: PlanEntry["section"], key: string, type: PluginKind, text: string) => {
@@ -66,19 +61,35 @@ export function planImport(
   };
   for (const [key, text] of Object.entries(config.nativePlugins)) {
     const type = nativeTypes.find((t) => key.startsWith(`${t}_`));
-    if (!type)
-      errors.nativePlugins[key] = `invalid key ${key}: it must be <sources|sinks|functions>_<name>`;
-    else if (nameOf(text) !== key.slice(type.length + 1)) {
-      errors.nativePlugins[key] = `invalid key ${key}: the plugin in it is named ${nameOf(text)}`;
-    } else consider("nativePlugins", key, type, text);
+    const why = keyProblem(key, text, type && key.slice(type.length + 1));
+    if (why !== undefined || !type) errors.nativePlugins[key] = why ?? key;
+    else consider("nativePlugins", key, type, text);
   }
   for (const [key, text] of Object.entries(config.portablePlugins)) {
-    if (nameOf(text) !== key)
-      errors.portablePlugins[key] = `invalid key ${key}: the plugin in it is named ${nameOf(text)}`;
+    const why = keyProblem(key, text, key);
+    if (why !== undefined) errors.portablePlugins[key] = why;
     else consider("portablePlugins", key, "portables", text);
   }
   if (!partial) entries.push(...removals(ctx, wanted));
   return { entries, errors };
+}
+
+/** Each key of a non-empty section plugd does not run, with why it is not applied. */
+function notApplied(config: Configuration): Configuration {
+  const errors = emptyConfiguration();
+  for (const section of notRun) {
+    for (const key of Object.keys(config[section])) {
+      errors[section][key] = `not applied: plugd manages plugins only and does not run ${section}`;
+    }
+  }
+  return errors;
+}
+
+/** Why `key` cannot be read: no type in it (`name` undefined), or another name than its value's. */
+function keyProblem(key: string, text: string, name: string | undefined): string | undefined {
+  if (name === undefined) return `invalid key ${key}: it must be <sources|sinks|functions>_<name>`;
+  if (nameOf(text) !== name) return `invalid key ${key}: the plugin in it is named ${nameOf(text)}`;
+  return undefined;
 }
 
 function removals(ctx: InstallContext, wanted: Set<string>): PlanEntry[] {

@@ -28,32 +28,21 @@ const ImportAnswer = t.Object({
   pending: t.Optional(t.String()),
 });
 
+const exportHeaders = (type: string, file: string) => ({
+  "content-type": type,
+  "content-disposition": `attachment; filename="${file}"`,
+});
+
 /** GET/POST /data/export, GET /v2/data/export, POST /data/import and /v2/data/import, status. */
 export function fleetRoutes(ctx: InstallContext) {
   const exportJson = () =>
     new Response(JSON.stringify(exportConfiguration(ctx)), {
-      headers: {
-        "content-type": "application/json",
-        "content-disposition": 'attachment; filename="ekuiper_export.json"',
-      },
+      headers: exportHeaders("application/json", "ekuiper_export.json"),
     });
-  const importRoute =
-    (v2: boolean) =>
-    async ({ body, query }: { body: typeof ImportBody.static; query: typeof ImportQuery.static }) =>
-      inContext("import", async () => {
-        const options = { partial: query.partial === "1", dryRun: query.dryRun === "1", v2 };
-        const answer = await importConfiguration(ctx, body, options);
-        // eKuiper restarts to load native plugins; plugd loads nothing, so nothing waits.
-        return query.stop === "1"
-          ? { ...answer, pending: "nothing: plugd needs no restart" }
-          : answer;
-      });
-  const importConfig = {
-    body: ImportBody,
-    query: ImportQuery,
-    detail: { ...detail, ...changes("fleet", "body") },
-    response: answers({ 200: ImportAnswer }),
-  };
+  const exportYaml = () =>
+    new Response(Bun.YAML.stringify(asObjects(exportConfiguration(ctx)), null, 2), {
+      headers: exportHeaders("application/yaml", "ekuiper_export.yaml"),
+    });
   return new Elysia({ name: "fleet" })
     .get("/data/export", exportJson, { detail, response: answers({ 200: Sections }) })
     .post("/data/export", exportJson, {
@@ -61,21 +50,33 @@ export function fleetRoutes(ctx: InstallContext) {
       detail: { ...detail, ...changes("fleet", "body") },
       response: answers({ 200: Sections }),
     })
-    .get(
-      "/v2/data/export",
-      () =>
-        new Response(Bun.YAML.stringify(asObjects(exportConfiguration(ctx)), null, 2), {
-          headers: {
-            "content-type": "application/yaml",
-            "content-disposition": 'attachment; filename="ekuiper_export.yaml"',
-          },
-        }),
-      { detail, response: answers({ 200: t.String({ description: "YAML" }) }) },
-    )
-    .post("/data/import", importRoute(false), importConfig)
-    .post("/v2/data/import", importRoute(true), importConfig)
+    .get("/v2/data/export", exportYaml, {
+      detail,
+      response: answers({ 200: t.String({ description: "YAML" }) }),
+    })
+    .post("/data/import", importRoute(ctx, false), importConfig)
+    .post("/v2/data/import", importRoute(ctx, true), importConfig)
     .get("/data/import/status", () => importStatus(), {
       detail,
       response: answers({ 200: Sections }),
+    });
+}
+
+const importConfig = {
+  body: ImportBody,
+  query: ImportQuery,
+  detail: { ...detail, ...changes("fleet", "body") },
+  response: answers({ 200: ImportAnswer }),
+};
+
+function importRoute(ctx: InstallContext, v2: boolean) {
+  return ({ body, query }: { body: typeof ImportBody.static; query: typeof ImportQuery.static }) =>
+    inContext("import", async () => {
+      const options = { partial: query.partial === "1", dryRun: query.dryRun === "1", v2 };
+      const answer = await importConfiguration(ctx, body, options);
+      // eKuiper restarts to load native plugins; plugd loads nothing, so nothing waits.
+      return query.stop === "1"
+        ? { ...answer, pending: "nothing: plugd needs no restart" }
+        : answer;
     });
 }

@@ -28,6 +28,8 @@ const LogsQuery = t.Object({
 const base = "/plugins/portables";
 const detail = { tags: ["portables"] };
 
+const PortableInfos = t.Array(PortableInfoBody);
+
 /** One Elysia instance for /plugins/portables. */
 export function portableRoutes(ctx: InstallContext) {
   return new Elysia({ name: "portables" })
@@ -36,49 +38,46 @@ export function portableRoutes(ctx: InstallContext) {
     .use(portableChanges(ctx));
 }
 
-/** The list, a plugin's manifest and live status, and the program's output. */
+/**
+ * The list (PluginInfo objects, not names, as eKuiper: its fvt/portable_test.go checks the
+ * text), a plugin's manifest and live status, and the program's output.
+ */
 function portableReads(ctx: InstallContext) {
-  return (
-    new Elysia({ name: "portables-reads" })
-      // eKuiper answers PluginInfo objects here, not names (its fvt/portable_test.go checks it).
-      .get(base, () => listPortables(ctx), {
+  return new Elysia({ name: "portables-reads" })
+    .get(base, () => listPortables(ctx), { detail, response: answers({ 200: PortableInfos }) })
+    .get(
+      `${base}/:name`,
+      ({ params }) =>
+        inContext(`describe portable plugin ${params.name}`, () => {
+          const { manifest, status } = describePortable(ctx, params.name);
+          return { ...manifest, name: params.name, ...status };
+        }),
+      { params: NameParams, detail, response: answers({ 200: PortableDescription }) },
+    )
+    .get(
+      `${base}/:name/status`,
+      ({ params }) =>
+        inContext(
+          `status of portable plugin ${params.name}`,
+          () => describePortable(ctx, params.name).status,
+        ),
+      { params: NameParams, detail, response: answers({ 200: PortableStatusBody }) },
+    )
+    .get(
+      `${base}/:name/logs`,
+      ({ params, query }) =>
+        inContext(`logs of portable plugin ${params.name}`, () => {
+          const output = portableOutput(ctx, params.name);
+          if (!output) return new Response("", { headers: { "content-type": "text/plain" } });
+          return logsResponse(output, query.lines ?? 100, query.follow === "1");
+        }),
+      {
+        params: NameParams,
+        query: LogsQuery,
         detail,
-        response: answers({ 200: t.Array(PortableInfoBody) }),
-      })
-      .get(
-        `${base}/:name`,
-        ({ params }) =>
-          inContext(`describe portable plugin ${params.name}`, () => {
-            const { manifest, status } = describePortable(ctx, params.name);
-            return { ...manifest, name: params.name, ...status };
-          }),
-        { params: NameParams, detail, response: answers({ 200: PortableDescription }) },
-      )
-      .get(
-        `${base}/:name/status`,
-        ({ params }) =>
-          inContext(
-            `status of portable plugin ${params.name}`,
-            () => describePortable(ctx, params.name).status,
-          ),
-        { params: NameParams, detail, response: answers({ 200: PortableStatusBody }) },
-      )
-      .get(
-        `${base}/:name/logs`,
-        ({ params, query }) =>
-          inContext(`logs of portable plugin ${params.name}`, () => {
-            const output = portableOutput(ctx, params.name);
-            if (!output) return new Response("", { headers: { "content-type": "text/plain" } });
-            return logsResponse(output, query.lines ?? 100, query.follow === "1");
-          }),
-        {
-          params: NameParams,
-          query: LogsQuery,
-          detail,
-          response: answers({ 200: t.String({ description: "text/plain output lines" }) }),
-        },
-      )
-  );
+        response: answers({ 200: t.String({ description: "text/plain output lines" }) }),
+      },
+    );
 }
 
 /** Create, update and delete. */

@@ -13,7 +13,7 @@ import {
   storedRequest,
 } from "./install-request.ts";
 import { type Claim, checkClaim } from "./ownership.ts";
-import type { KindRules } from "./plugin-kind.ts";
+import type { InstallPlan, KindRules } from "./plugin-kind.ts";
 import { savePlugin } from "./plugin-record.ts";
 import { runInstallScript } from "./run-script.ts";
 import { claimOf, stage } from "./stage.ts";
@@ -75,6 +75,25 @@ export async function applyChanges(ctx: InstallContext, prepared: readonly Prepa
   for (const p of prepared) p.open.succeeded();
 }
 
+/** Runs the staged zip's install.sh in its folder (see runInstallScript). */
+function runScript(
+  ctx: InstallContext,
+  kind: KindRules,
+  request: InstallRequest,
+  open: OpenChange,
+  script: NonNullable<InstallPlan["script"]>,
+): Promise<void> {
+  const { staging, log } = open;
+  return runInstallScript({
+    cwd: join(script.area === "home" ? staging.tree : staging.work, script.path),
+    args: request.shellParas,
+    timeoutMs: ctx.config.plugin.installTimeout,
+    logger: log,
+    label: `install.sh of ${kind.label} plugin ${request.name}`,
+    cgroup: ctx.cgroups?.create(`install-${request.name}`),
+  });
+}
+
 /** The removal of `current`, journalled and ready to commit. */
 export function prepareDelete(
   ctx: InstallContext,
@@ -126,18 +145,9 @@ export async function prepareInstall(
   const op = current ? "update" : "create";
   const open = beginChange(ctx, { type: kind.type, name, op, request: storedRequest(request) });
   try {
-    const { staging, log } = open;
+    const { staging } = open;
     const { plan, sha256 } = await stage(ctx, kind, request, staging, leaving);
-    if (plan.script) {
-      await runInstallScript({
-        cwd: join(plan.script.area === "home" ? staging.tree : staging.work, plan.script.path),
-        args: request.shellParas,
-        timeoutMs: ctx.config.plugin.installTimeout,
-        logger: log,
-        label: `install.sh of ${kind.label} plugin ${name}`,
-        cgroup: ctx.cgroups?.create(`install-${name}`),
-      });
-    }
+    if (plan.script) await runScript(ctx, kind, request, open, plan.script);
     const change: Change = {
       journalId: open.journalId,
       home: ctx.paths.root,
