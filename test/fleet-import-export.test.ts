@@ -1,11 +1,13 @@
 // /data/export and /data/import: eKuiper's format, all-or-nothing sets, plans, no reinstalls.
 import { describe, expect, test } from "bun:test";
-import { statSync } from "node:fs";
+import { rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFileServer } from "./support/http-fixtures.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";
 import { startServer, type TestServer } from "./support/server.ts";
-import { snapshot } from "./support/snapshot.ts";
+import { journalStates, snapshot } from "./support/snapshot.ts";
+import { waitFor } from "./support/wait.ts";
 
 interface Answer {
   ErrorMsg: string;
@@ -238,5 +240,70 @@ describe("/data/export and /data/import", () => {
     const res = await other.send("POST", "/v2/data/import", { content: yaml });
     expect(res.status).toBe(200);
     expect(await (await other.request("/plugins/sinks")).json()).toEqual(["file"]);
+  });
+});
+
+describe("/async/data/import", () => {
+  interface Task {
+    id: string;
+    status: string;
+    message: string;
+    createdTimestamp: number;
+    progress: { done: number; total: number; current: string | null };
+  }
+  const taskOf = async (server: TestServer, id: string) =>
+    (await (await server.request(`/async/task/${id}`)).json()) as Task;
+
+  test("runs an import in the background with eKuiper's task status and plugd's progress", async () => {
+    await using server = await startServer();
+    await using files = startFileServer(zips());
+    const set = exportOf({
+      sources_random: files.url("/random.zip"),
+      sinks_file: files.url("/file.zip"),
+    });
+    const res = await server.send("POST", "/async/data/import", { content: JSON.stringify(set) });
+    const { id } = (await res.json()) as { id: string };
+    expect(id).toMatch(/^dataImport-\d+$/);
+    await waitFor(async () => (await taskOf(server, id)).status === "finish", "the task to finish");
+    const task = await taskOf(server, id);
+    expect(task.progress).toEqual({ done: 2, total: 2, current: null });
+    expect((JSON.parse(task.message) as Answer).ErrorMsg).toBe("");
+    expect(await (await server.request("/plugins/sinks")).json()).toEqual(["file"]);
+    expect((await server.request("/async/task/dataImport-1")).status).toBe(404);
+  });
+
+  test("a cancelled import stops before its next plugin and commits nothing", async () => {
+    await using server = await startServer();
+    const gate = join(tmpdir(), `plugd-gate-${crypto.randomUUID()}`);
+    // The first plugin's install.sh waits for the test, so the cancel lands mid-import.
+    const installSh = `while [ ! -f ${gate} ]; do sleep 0.05; done\n`;
+    await using files = startFileServer({
+      ...zips(),
+      "/slow.zip": nativePluginZip({ type: "sinks", name: "slow", installSh }),
+    });
+    const before = snapshot(server);
+    const set = exportOf({
+      sinks_slow: files.url("/slow.zip"),
+      sources_random: files.url("/random.zip"),
+    });
+    const { id } = (await (
+      await server.send("POST", "/async/data/import", { content: JSON.stringify(set) })
+    ).json()) as { id: string };
+    await waitFor(
+      async () => (await taskOf(server, id)).progress.current === "sinks_slow",
+      "the slow plugin",
+    );
+    expect((await server.send("POST", `/async/task/${id}/cancel`, {})).status).toBe(200);
+    await Bun.write(gate, "");
+    // The staged plugin's change is marked failed once the import has stopped.
+    await waitFor(
+      () => journalStates(server, "sinks", "slow")[0] === "failed",
+      "the import to stop",
+    );
+    expect((await taskOf(server, id)).status).toBe("cancel");
+    expect(files.hits("/random.zip")).toBe(0);
+    expect(snapshot(server)).toEqual(before);
+    rmSync(gate, { force: true });
+    expect(await (await server.request("/plugins/sinks")).json()).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { createStaging } from "../install/staging.ts";
 import { applyImport, ImportError } from "./apply-import.ts";
 import { type Configuration, emptyConfiguration, parseConfiguration } from "./configuration.ts";
 import { type PlanEntry, planImport } from "./import-plan.ts";
+import type { TaskContext } from "./import-tasks.ts";
 
 /** The largest export file an import reads. */
 const maxExportBytes = 16 * 1024 * 1024;
@@ -23,6 +24,8 @@ export interface ImportOptions {
   dryRun: boolean;
   /** The YAML form of /v2/data/import. */
   v2: boolean;
+  /** An async task's cancel signal and progress report. */
+  task?: TaskContext;
 }
 
 /** eKuiper's answer, with plugd's plan after it. */
@@ -60,7 +63,8 @@ export async function importConfiguration(
   if (pluginErrors > 0) throw failed(errors);
   if (options.dryRun) return { ErrorMsg: "", ConfigResponse: errors, plan, dryRun: true };
   try {
-    await applyImport(ctx, entries);
+    const task = options.task;
+    await applyImport(ctx, entries, task ? { signal: task.signal, progress: task.progress } : {});
   } catch (err) {
     throw failed(withError(errors, err, entries));
   }

@@ -2,6 +2,7 @@
 import { Elysia, t } from "elysia";
 import { asObjects, exportConfiguration } from "../fleet/export.ts";
 import { importConfiguration, importStatus } from "../fleet/fleet-service.ts";
+import { ImportTasks } from "../fleet/import-tasks.ts";
 import type { InstallContext } from "../install/context.ts";
 import { inContext } from "./in-context.ts";
 import { changes } from "./route-changes.ts";
@@ -56,11 +57,67 @@ export function fleetRoutes(ctx: InstallContext) {
     })
     .post("/data/import", importRoute(ctx, false), importConfig)
     .post("/v2/data/import", importRoute(ctx, true), importConfig)
+    .use(asyncRoutes(ctx))
     .get("/data/import/status", () => importStatus(), {
       detail,
       response: answers({ 200: Sections }),
     });
 }
+
+/** eKuiper's async import: POST /async/data/import, GET /async/task/{id}, POST …/cancel. */
+function asyncRoutes(ctx: InstallContext) {
+  const tasks = new ImportTasks();
+  const TaskParams = t.Object({ id: t.String() });
+  return new Elysia({ name: "fleet-async" })
+    .post(
+      "/async/data/import",
+      ({ body, query }) => {
+        const partial = query.partial === "1";
+        const id = tasks.start((task) =>
+          importConfiguration(ctx, body, { partial, dryRun: false, v2: false, task }),
+        );
+        return { id };
+      },
+      { ...importConfig, response: answers({ 200: t.Object({ id: t.String() }) }) },
+    )
+    .get(
+      "/async/task/:id",
+      ({ params }) => inContext(`async task ${params.id}`, () => tasks.get(params.id)),
+      { params: TaskParams, detail, response: answers({ 200: TaskBody }) },
+    )
+    .post(
+      "/async/task/:id/cancel",
+      ({ params }) =>
+        inContext(`cancel async task ${params.id}`, () => {
+          tasks.cancel(params.id);
+          return "cancel success";
+        }),
+      {
+        params: TaskParams,
+        detail: { ...detail, ...changes("fleet", "body") },
+        response: answers({ 200: t.String() }),
+      },
+    );
+}
+
+const TaskBody = t.Object({
+  id: t.String(),
+  status: t.Union([
+    t.Literal("register"),
+    t.Literal("running"),
+    t.Literal("finish"),
+    t.Literal("error"),
+    t.Literal("cancel"),
+  ]),
+  message: t.String(),
+  createdTimestamp: t.Number(),
+  updatedTimestamp: t.Number(),
+  progress: t.Object({
+    done: t.Number(),
+    total: t.Number(),
+    current: t.Union([t.String(), t.Null()]),
+  }),
+});
 
 const importConfig = {
   body: ImportBody,
