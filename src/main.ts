@@ -1,5 +1,6 @@
 // Entry point: `plugd serve [--home DIR] [--host ADDR] [--port N] [--config FILE]`, `plugd version`.
 import { parseArgs } from "node:util";
+import { runApply } from "./cli/apply.ts";
 import { ConfigError, processEnvironment, resolveHome } from "./config/load.ts";
 import { parseDuration } from "./config/units.ts";
 import { InternalError } from "./errors.ts";
@@ -11,13 +12,17 @@ import { commit, target, version } from "./version.ts";
 
 const usage = `usage:
   plugd serve [--home DIR] [--host ADDR] [--port N] [--config FILE] [--stop-timeout DURATION]
+  plugd apply FILE [--dry-run] [--url URL] [--token TOKEN]
   plugd version
 
   --home          home folder with etc/, plugins/, data/, log/ (default: $PLUGD_HOME or ./plugd-home)
   --host          listen address (default: basic.restIp, 0.0.0.0)
   --port          listen port (default: basic.restPort, 9081)
   --config        configuration file (default: <home>/etc/plugd.yaml)
-  --stop-timeout  after SIGTERM, how long requests in flight may run on (default: 10s)`;
+  --stop-timeout  after SIGTERM, how long requests in flight may run on (default: 10s)
+  --plugins       an export file (JSON, or .yaml) applied at every start, as POST /data/import
+  --url           apply: the plugd to apply FILE to (default: http://127.0.0.1:9081)
+  --dry-run       apply: print the plan and change nothing`;
 
 /** plugd's own business with systemd, not its plugins'. */
 const systemdVariables = ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"];
@@ -32,12 +37,23 @@ async function main(argv: string[]): Promise<number> {
       port: { type: "string" },
       config: { type: "string" },
       "stop-timeout": { type: "string", default: "10s" },
+      plugins: { type: "string" },
+      url: { type: "string", default: "http://127.0.0.1:9081" },
+      "dry-run": { type: "boolean", default: false },
+      token: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
   const command = positionals[0] ?? "serve";
   if (values.help || command === "help") return print(usage, 0);
   if (command === "version") return print(`plugd ${version} (commit ${commit}, ${target})`, 0);
+  if (command === "apply") {
+    const file = positionals[1];
+    if (file === undefined) return print(`apply needs the export FILE\n${usage}`, 2);
+    const dryRun = values["dry-run"] === true;
+    const flags = { file, url: values.url ?? "", dryRun, token: values.token, print: console.log };
+    return runApply(flags);
+  }
   if (command !== "serve") return print(`unknown command ${command}\n${usage}`, 2);
   const port = values.port === undefined ? undefined : Number(values.port);
   // `serve` runs under systemd: even its usage errors are log lines journald can keep.
@@ -48,7 +64,13 @@ async function main(argv: string[]): Promise<number> {
   if (stopTimeoutMs === undefined) {
     return refuse(`--stop-timeout must be a duration such as 10s, not ${values["stop-timeout"]}`);
   }
-  const flags = { home: values.home, host: values.host, port, config: values.config };
+  const flags = {
+    home: values.home,
+    host: values.host,
+    port,
+    config: values.config,
+    plugins: values.plugins,
+  };
   await serve({ ...flags, stopTimeoutMs });
   return -1;
 }
@@ -58,6 +80,7 @@ interface ServeFlags {
   host: string | undefined;
   port: number | undefined;
   config: string | undefined;
+  plugins: string | undefined;
   stopTimeoutMs: number;
 }
 
@@ -84,6 +107,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     port: flags.port,
     childEnv: childEnvironment(env),
     stopTimeoutMs: flags.stopTimeoutMs,
+    pluginsFile: flags.plugins,
     onStopRequest: (code) => shutdown(code, "a request asked plugd to stop"),
   });
   const { logger } = plugd.ctx;

@@ -10,6 +10,7 @@ import { DataPlane } from "./dataplane/data-plane.ts";
 import type { InstallContext } from "./install/context.ts";
 import { PluginLocks } from "./install/plugin-locks.ts";
 import { reconcile } from "./install/recovery.ts";
+import { applyPluginsFile } from "./lifecycle/apply-plugins.ts";
 import { listen } from "./lifecycle/listen.ts";
 import { provision } from "./lifecycle/provision.ts";
 import { startPortables } from "./lifecycle/start-portables.ts";
@@ -34,6 +35,8 @@ export interface StartOptions {
   onStopRequest: (code: number) => void;
   /** How long stop() lets requests in flight run before it closes their connections (10 s). */
   stopTimeoutMs?: number;
+  /** An export file applied at start, as POST /data/import (default: plugin.pluginsFile). */
+  pluginsFile?: string | undefined;
 }
 
 export interface RunningPlugd {
@@ -84,6 +87,7 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   logListening(ctx, { url, port, tls: tls !== undefined, access: access.policy.mode });
   await logAccess(access, config, logger);
   const booted = startPortables(ctx);
+  await applyPluginsFile(ctx, options.pluginsFile ?? config.plugin.pluginsFile, booted);
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   stops.push(() => drain(ctx, Promise.all([server.stop(), booted]), server, stopTimeoutMs));
   const stop = () => stops.run();

@@ -44,6 +44,7 @@ export const FileSchema = T.Object(
       maxRatio: T.Number({ minimum: 1 }),
       allowedHosts: T.Array(T.String()),
       allowExternalFileAccess: T.Boolean(),
+      pluginsFile: T.String({ description: "an export file applied at every start" }),
     }),
     prebuild: section({
       version: T.String({ minLength: 1 }),
@@ -108,6 +109,8 @@ export interface Config {
     readonly maxRatio: number;
     readonly allowedHosts: readonly string[];
     readonly allowExternalFileAccess: boolean;
+    /** An export file (JSON or YAML) applied at every start as POST /data/import; "" for none. */
+    readonly pluginsFile: string;
   };
   /** Names and version of eKuiper's prebuilt native plugins, for the prebuild lists. */
   readonly prebuild: {
@@ -170,6 +173,7 @@ export const defaults: Sections = {
     maxRatio: 100,
     allowedHosts: [],
     allowExternalFileAccess: true,
+    pluginsFile: "",
   },
   prebuild: {
     version: "2.0.0",
