@@ -1,49 +1,21 @@
 // Entry point: `plugd serve [--home DIR] [--host ADDR] [--port N] [--config FILE]`, `plugd version`.
 import { parseArgs } from "node:util";
 import { runApply } from "./cli/apply.ts";
+import { options, usage, type Values } from "./cli/options.ts";
 import { ConfigError, processEnvironment, resolveHome } from "./config/load.ts";
 import { parseDuration } from "./config/units.ts";
 import { InternalError } from "./errors.ts";
 import type { Logger } from "./log/logger.ts";
-import { type RunningPlugd, startPlugd } from "./server.ts";
+import { type RunningPlugd, type StartOptions, startPlugd } from "./server.ts";
 import { realClock } from "./supervisor/clock.ts";
 import { announceReady } from "./systemd/service-manager.ts";
 import { commit, target, version } from "./version.ts";
-
-const usage = `usage:
-  plugd serve [--home DIR] [--host ADDR] [--port N] [--config FILE] [--stop-timeout DURATION]
-  plugd apply FILE [--dry-run] [--url URL] [--token TOKEN]
-  plugd version
-
-  --home          home folder with etc/, plugins/, data/, log/ (default: $PLUGD_HOME or ./plugd-home)
-  --host          listen address (default: basic.restIp, 0.0.0.0)
-  --port          listen port (default: basic.restPort, 9081)
-  --config        configuration file (default: <home>/etc/plugd.yaml)
-  --stop-timeout  after SIGTERM, how long requests in flight may run on (default: 10s)
-  --plugins       an export file (JSON, or .yaml) applied at every start, as POST /data/import
-  --url           apply: the plugd to apply FILE to (default: http://127.0.0.1:9081)
-  --dry-run       apply: print the plan and change nothing`;
 
 /** plugd's own business with systemd, not its plugins'. */
 const systemdVariables = ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"];
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      home: { type: "string" },
-      host: { type: "string" },
-      port: { type: "string" },
-      config: { type: "string" },
-      "stop-timeout": { type: "string", default: "10s" },
-      plugins: { type: "string" },
-      url: { type: "string", default: "http://127.0.0.1:9081" },
-      "dry-run": { type: "boolean", default: false },
-      token: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options });
   const command = positionals[0] ?? "serve";
   if (values.help || command === "help") return print(usage, 0);
   if (command === "version") return print(`plugd ${version} (commit ${commit}, ${target})`, 0);
@@ -51,10 +23,20 @@ async function main(argv: string[]): Promise<number> {
     const file = positionals[1];
     if (file === undefined) return print(`apply needs the export FILE\n${usage}`, 2);
     const dryRun = values["dry-run"] === true;
-    const flags = { file, url: values.url ?? "", dryRun, token: values.token, print: console.log };
-    return runApply(flags);
+    return runApply({
+      file,
+      url: values.url ?? "",
+      dryRun,
+      token: values.token,
+      print: console.log,
+    });
   }
   if (command !== "serve") return print(`unknown command ${command}\n${usage}`, 2);
+  return serveCommand(values);
+}
+
+/** `plugd serve`: its flags checked (a bad one is a log line and status 2), then serve(). */
+async function serveCommand(values: Values): Promise<number> {
   const port = values.port === undefined ? undefined : Number(values.port);
   // `serve` runs under systemd: even its usage errors are log lines journald can keep.
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
@@ -64,14 +46,8 @@ async function main(argv: string[]): Promise<number> {
   if (stopTimeoutMs === undefined) {
     return refuse(`--stop-timeout must be a duration such as 10s, not ${values["stop-timeout"]}`);
   }
-  const flags = {
-    home: values.home,
-    host: values.host,
-    port,
-    config: values.config,
-    plugins: values.plugins,
-  };
-  await serve({ ...flags, stopTimeoutMs });
+  const { home, host, config, plugins } = values;
+  await serve({ home, host, port, config, plugins, stopTimeoutMs });
   return -1;
 }
 
@@ -100,16 +76,8 @@ async function serve(flags: ServeFlags): Promise<void> {
   };
   process.on("SIGTERM", () => shutdown(0, "SIGTERM"));
   process.on("SIGINT", () => shutdown(0, "SIGINT"));
-  const plugd = await startPlugd({
-    home: resolveHome(flags.home, "./plugd-home"),
-    configFile: flags.config,
-    host: flags.host,
-    port: flags.port,
-    childEnv: childEnvironment(env),
-    stopTimeoutMs: flags.stopTimeoutMs,
-    pluginsFile: flags.plugins,
-    onStopRequest: (code) => shutdown(code, "a request asked plugd to stop"),
-  });
+  const onStopRequest = (code: number) => shutdown(code, "a request asked plugd to stop");
+  const plugd = await startPlugd(startOptions(flags, env, onStopRequest));
   const { logger } = plugd.ctx;
   const service = announceReady({
     env,
@@ -129,6 +97,23 @@ async function serve(flags: ServeFlags): Promise<void> {
     void stopAndExit(plugd, logger.child({ module: "main" }), { code, reason }, service.close);
   };
   if (requested) stopNow(requested.code, requested.reason);
+}
+
+function startOptions(
+  flags: ServeFlags,
+  env: Record<string, string>,
+  onStopRequest: (code: number) => void,
+): StartOptions {
+  return {
+    home: resolveHome(flags.home, "./plugd-home"),
+    configFile: flags.config,
+    host: flags.host,
+    port: flags.port,
+    childEnv: childEnvironment(env),
+    stopTimeoutMs: flags.stopTimeoutMs,
+    pluginsFile: flags.plugins,
+    onStopRequest,
+  };
 }
 
 /**
