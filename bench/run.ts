@@ -10,6 +10,7 @@ const benches = [
   "zip-extract.ts",
   "uploads.ts",
   "dataplane.ts",
+  "fleet.ts",
   "flood.ts",
 ];
 const only = process.argv.slice(2);
