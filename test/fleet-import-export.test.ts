@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFileServer } from "./support/http-fixtures.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";
+import { uniquePluginName } from "./support/portable-plugins/fixture-plugin.ts";
+import { portablePluginZip } from "./support/portable-zips.ts";
 import { startServer, type TestServer } from "./support/server.ts";
 import { journalStates, snapshot } from "./support/snapshot.ts";
 import { waitFor } from "./support/wait.ts";
@@ -241,6 +243,23 @@ describe("/data/export and /data/import", () => {
     expect(res.status).toBe(200);
     expect(await (await other.request("/plugins/sinks")).json()).toEqual(["file"]);
   });
+});
+
+test("imports portable plugins too, which start, and keeps a sha256 pin in the export", async () => {
+  await using server = await startServer({ config: "portable:\n  initTimeout: 10s\n" });
+  const name = uniquePluginName();
+  const zip = portablePluginZip({ name });
+  const sha256 = new Bun.CryptoHasher("sha256").update(zip).digest("hex");
+  await using files = startFileServer({ "/p.zip": zip });
+  const portablePlugins = { [name]: JSON.stringify({ name, file: files.url("/p.zip"), sha256 }) };
+  const res = await importIt(server, exportOf({}, { portablePlugins }));
+  expect(res.status).toBe(200);
+  const status = await (await server.request(`/plugins/portables/${name}/status`)).json();
+  expect(status).toMatchObject({ status: "running" });
+  const exported = (await (await server.request("/data/export")).json()) as {
+    portablePlugins: Record<string, string>;
+  };
+  expect(exported.portablePlugins).toEqual(portablePlugins);
 });
 
 describe("/async/data/import", () => {
