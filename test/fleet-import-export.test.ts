@@ -262,6 +262,49 @@ test("imports portable plugins too, which start, and keeps a sha256 pin in the e
   expect(exported.portablePlugins).toEqual(portablePlugins);
 });
 
+test("applies sourceConfig sections to the source's yaml, keeping its default, and exports them", async () => {
+  await using server = await startServer();
+  await using files = startFileServer(zips());
+  const sourceConfig = {
+    random: JSON.stringify({ fast: { interval: 10 } }),
+    nope: JSON.stringify({ x: { a: 1 } }),
+    "../../etc/plugd": JSON.stringify({ x: { a: 1 } }),
+  };
+  const res = await importIt(
+    server,
+    exportOf({ sources_random: files.url("/random.zip") }, { sourceConfig }),
+  );
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as Answer;
+  expect(body.ConfigResponse.sourceConfig?.nope).toStartWith("not applied:");
+  expect(body.ConfigResponse.sourceConfig?.["../../etc/plugd"]).toBe(
+    "invalid name ../../etc/plugd",
+  );
+  const yaml = Bun.YAML.parse(await Bun.file(join(server.home, "etc/sources/random.yaml")).text());
+  expect(yaml).toEqual({ default: { interval: 1000 }, fast: { interval: 10 } });
+  const exported = (await (await server.request("/data/export")).json()) as {
+    sourceConfig: Record<string, string>;
+  };
+  expect(exported.sourceConfig).toEqual({ random: sourceConfig.random });
+});
+
+test("stores the export's uploads first, so its plugins may install from them", async () => {
+  await using server = await startServer();
+  const uploads = {
+    "notes.txt": JSON.stringify({ name: "notes.txt", content: "hello" }),
+    "bad name": JSON.stringify({ name: "bad name", content: "x" }),
+  };
+  const res = await importIt(server, exportOf({}, { uploads }));
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as Answer;
+  expect(Object.keys(body.ConfigResponse.uploads ?? {})).toEqual(["bad name"]);
+  expect(await Bun.file(join(server.home, "data/uploads/notes.txt")).text()).toBe("hello");
+  const exported = (await (await server.request("/data/export")).json()) as {
+    uploads: Record<string, string>;
+  };
+  expect(exported.uploads).toEqual({ "notes.txt": uploads["notes.txt"] });
+});
+
 describe("/async/data/import", () => {
   interface Task {
     id: string;

@@ -7,9 +7,11 @@ import type { InstallContext } from "../install/context.ts";
 import { downloadOptions } from "../install/fetch-zip.ts";
 import { createStaging } from "../install/staging.ts";
 import { applyImport, ImportError } from "./apply-import.ts";
+import { applyConfigSections } from "./config-sections.ts";
 import { type Configuration, emptyConfiguration, parseConfiguration } from "./configuration.ts";
 import { type PlanEntry, planImport } from "./import-plan.ts";
 import type { TaskContext } from "./import-tasks.ts";
+import { importUploads } from "./import-uploads.ts";
 
 /** The largest export file an import reads. */
 const maxExportBytes = 16 * 1024 * 1024;
@@ -62,14 +64,21 @@ export async function importConfiguration(
     Object.keys(errors.nativePlugins).length + Object.keys(errors.portablePlugins).length;
   if (pluginErrors > 0) throw failed(errors);
   if (options.dryRun) return { ErrorMsg: "", ConfigResponse: errors, plan, dryRun: true };
+  errors.uploads = await importUploads(ctx, config.uploads);
   try {
     const task = options.task;
     await applyImport(ctx, entries, task ? { signal: task.signal, progress: task.progress } : {});
   } catch (err) {
     throw failed(withError(errors, err, entries));
   }
-  lastStatus = errors;
-  return { ErrorMsg: "", ConfigResponse: errors, plan };
+  const sectionErrors = applyConfigSections(ctx, config);
+  const answered = {
+    ...errors,
+    sourceConfig: sectionErrors.sourceConfig,
+    sinkConfig: sectionErrors.sinkConfig,
+  };
+  lastStatus = answered;
+  return { ErrorMsg: "", ConfigResponse: answered, plan };
 }
 
 function failed(errors: Configuration): AppError {
