@@ -22,7 +22,10 @@ export interface TaskContext {
 
 const seconds = () => Math.floor(Date.now() / 1000);
 
-/** The import tasks of this plugd, kept in memory (as eKuiper keeps them until it restarts). */
+/** Tasks remembered; past this the oldest ended ones are forgotten (404 after). */
+const keptTasks = 100;
+
+/** The import tasks of this plugd, kept in memory (the last 100 ended ones, and every running one). */
 export class ImportTasks {
   readonly #tasks = new Map<string, { status: TaskStatus; abort: AbortController }>();
   #last = 0;
@@ -42,6 +45,7 @@ export class ImportTasks {
     };
     const abort = new AbortController();
     this.#tasks.set(id, { status, abort });
+    this.#forgetOld();
     const update = (fields: Partial<TaskStatus>) => {
       if (status.status === "cancel" && fields.status !== undefined) return;
       Object.assign(status, fields, { updatedTimestamp: seconds() });
@@ -56,6 +60,14 @@ export class ImportTasks {
       );
     });
     return id;
+  }
+
+  #forgetOld(): void {
+    for (const [id, task] of this.#tasks) {
+      if (this.#tasks.size <= keptTasks) return;
+      const ended = task.status.status !== "register" && task.status.status !== "running";
+      if (ended) this.#tasks.delete(id);
+    }
   }
 
   /** The task's status; 404 for an unknown id. */
