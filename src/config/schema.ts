@@ -45,6 +45,9 @@ export const FileSchema = T.Object(
       allowedHosts: T.Array(T.String()),
       allowExternalFileAccess: T.Boolean(),
       pluginsFile: T.String({ description: "an export file applied at every start" }),
+      ekuiperBinary: T.String({
+        description: "the eKuiper executable native plugins must load into",
+      }),
     }),
     prebuild: section({
       version: T.String({ minLength: 1 }),
@@ -111,6 +114,8 @@ export interface Config {
     readonly allowExternalFileAccess: boolean;
     /** An export file (JSON or YAML) applied at every start as POST /data/import; "" for none. */
     readonly pluginsFile: string;
+    /** The eKuiper executable (kuiperd) that loads native plugins; "" for no check. */
+    readonly ekuiperBinary: string;
   };
   /** Names and version of eKuiper's prebuilt native plugins, for the prebuild lists. */
   readonly prebuild: {
@@ -174,6 +179,7 @@ export const defaults: Sections = {
     allowedHosts: [],
     allowExternalFileAccess: true,
     pluginsFile: "",
+    ekuiperBinary: "",
   },
   prebuild: {
     version: "2.0.0",

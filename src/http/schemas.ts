@@ -49,6 +49,10 @@ export const NativeDescription = t.Object({
   name: t.String(),
   version: t.String(),
   functions: t.Optional(t.Array(t.String())),
+  goPackages: t.Optional(t.Number({ description: "Go packages the library carries" })),
+  loadableBy: t.Optional(
+    t.Object({ binary: t.String(), ok: t.Boolean(), mismatched: t.Array(t.String()) }),
+  ),
 });
 
 export const PortableStatusBody = t.Object({

@@ -1,10 +1,13 @@
 // Reads of native plugins and their function registration: describe, register functions.
+
+import { join } from "node:path";
 import { badRequest, notFound } from "../errors.ts";
 import type { NativeType, PluginRecord } from "../store/plugins-repo.ts";
 import type { InstallContext } from "./context.ts";
+import { type Loadability, loadability } from "./ekuiper-check.ts";
 import { checkFunctionList } from "./names.ts";
 
-export interface NativeDescription {
+export interface NativeDescription extends Partial<Loadability> {
   name: string;
   version: string;
   functions?: string[];
@@ -19,7 +22,8 @@ export function describeNative(
   const record = getOrThrow(ctx, type, name);
   const out: NativeDescription = { name, version: record.version.replace(/^v/, "") };
   if (type === "functions" && record.functions !== null) out.functions = record.functions;
-  return out;
+  const so = record.files.find((f) => f.startsWith(`plugins/${type}/`) && f.endsWith(".so"));
+  return so ? { ...out, ...loadability(ctx, join(ctx.paths.root, so)) } : out;
 }
 
 /**

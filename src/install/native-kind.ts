@@ -6,6 +6,7 @@ import { badRequest } from "../errors.ts";
 import type { NativeType } from "../store/plugins-repo.ts";
 import type { ZipArchive } from "../zip/zip-archive.ts";
 import type { InstallContext } from "./context.ts";
+import { checkLoadable } from "./ekuiper-check.ts";
 import { elfArchitecture, serverArchitecture } from "./elf.ts";
 import type { InstallRequest } from "./install-request.ts";
 import { isValidName, ucFirst } from "./names.ts";
@@ -33,7 +34,12 @@ function nativeRules(type: NativeType): KindRules {
     // eKuiper loads `name.so` or `Name.so`: names that differ only in their first letter's case.
     sharesFiles: (name, other) => ucFirst(name) === ucFirst(other),
     plan: async (zip, request, home) => plan(type, zip, request, home),
-    check: (staging, planned) => checkArchitecture(staging, type, planned),
+    check: (ctx, staging, planned) => {
+      const so = planned.placed.find((p) => p.path.startsWith(`plugins/${type}/`));
+      if (!so) return;
+      checkArchitecture(join(staging.tree, so.path), so.entry);
+      checkLoadable(ctx, join(staging.tree, so.path), so.entry);
+    },
     filesOf: (ctx, record) => filesOf(ctx, type, record.name, record.files),
     scan: (ctx) => scan(ctx, type),
     missing: (ctx) => missing(ctx, type),
@@ -84,11 +90,9 @@ function homeItems(type: NativeType, name: string, layout: NativeLayout, kept: s
   return [...home].sort();
 }
 
-function checkArchitecture(staging: Staging, type: NativeType, planned: InstallPlan): void {
-  const so = planned.placed.find((p) => p.path.startsWith(`plugins/${type}/`));
-  if (!so) return;
+function checkArchitecture(path: string, entry: string): void {
   const header = new Uint8Array(20);
-  const fd = openSync(join(staging.tree, so.path), "r");
+  const fd = openSync(path, "r");
   try {
     readSync(fd, header, 0, 20, 0);
   } finally {
@@ -97,7 +101,7 @@ function checkArchitecture(staging: Staging, type: NativeType, planned: InstallP
   const arch = elfArchitecture(header);
   const server = serverArchitecture();
   if (arch !== undefined && arch !== server) {
-    throw badRequest(`${so.entry} is built for ${arch} but this server runs on ${server}`);
+    throw badRequest(`${entry} is built for ${arch} but this server runs on ${server}`);
   }
 }
 

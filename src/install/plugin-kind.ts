@@ -44,7 +44,7 @@ export interface KindRules {
   /** Reads the zip's entries (and manifest) and plans the layout; throws 400 for a broken rule. */
   plan(zip: ZipArchive, request: InstallRequest, home: string): Promise<InstallPlan>;
   /** Checks the staged files before anything is committed; throws 400 to refuse. */
-  check(staging: Staging, plan: InstallPlan, name: string): void;
+  check(ctx: InstallContext, staging: Staging, plan: InstallPlan, name: string): void;
   /** Home paths a delete of `record` removes. */
   filesOf(ctx: InstallContext, record: PluginRecord): string[];
   /** Plugins on disk without a row, for adoption at start-up (what cannot be read is logged). */

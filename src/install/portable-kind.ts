@@ -23,7 +23,7 @@ export const portableKind: KindRules = {
   label: "portable",
   sharesFiles: () => false,
   plan,
-  check: (staging, planned, name) => {
+  check: (_ctx, staging, planned, name) => {
     const executable = planned.manifest?.executable ?? "";
     chmodSync(join(staging.tree, folderOf(name), executable), 0o755);
   },

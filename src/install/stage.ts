@@ -63,7 +63,7 @@ export async function stage(
     const needed = zip.entries.reduce((sum, entry) => sum + entry.size, 0);
     checkSpace(home, staging.dir, needed);
     await namingFullDisk(home, staging.dir, needed, () => place(zip, plan, staging));
-    kind.check(staging, plan, request.name);
+    kind.check(ctx, staging, plan, request.name);
     return { plan, sha256 };
   } finally {
     await zip.close();
