@@ -38,11 +38,11 @@ export interface ImportAnswer {
   dryRun?: true;
 }
 
-/** What the last import said per key, for GET /data/import/status. */
-let lastStatus: Configuration = emptyConfiguration();
+/** What the last import of each plugd said per key, for GET /data/import/status. */
+const statuses = new WeakMap<InstallContext, Configuration>();
 
-export function importStatus(): Configuration {
-  return lastStatus;
+export function importStatus(ctx: InstallContext): Configuration {
+  return statuses.get(ctx) ?? emptyConfiguration();
 }
 
 /**
@@ -62,14 +62,14 @@ export async function importConfiguration(
   const plan = entries.map(({ key, type, name, action }) => ({ key, type, name, action }));
   const pluginErrors =
     Object.keys(errors.nativePlugins).length + Object.keys(errors.portablePlugins).length;
-  if (pluginErrors > 0) throw failed(errors);
+  if (pluginErrors > 0) throw failed(ctx, errors);
   if (options.dryRun) return { ErrorMsg: "", ConfigResponse: errors, plan, dryRun: true };
   errors.uploads = await importUploads(ctx, config.uploads);
   try {
     const task = options.task;
     await applyImport(ctx, entries, task ? { signal: task.signal, progress: task.progress } : {});
   } catch (err) {
-    throw failed(withError(errors, err, entries));
+    throw failed(ctx, withError(errors, err, entries));
   }
   const sectionErrors = applyConfigSections(ctx, config);
   const answered = {
@@ -77,12 +77,12 @@ export async function importConfiguration(
     sourceConfig: sectionErrors.sourceConfig,
     sinkConfig: sectionErrors.sinkConfig,
   };
-  lastStatus = answered;
+  statuses.set(ctx, answered);
   return { ErrorMsg: "", ConfigResponse: answered, plan };
 }
 
-function failed(errors: Configuration): AppError {
-  lastStatus = errors;
+function failed(ctx: InstallContext, errors: Configuration): AppError {
+  statuses.set(ctx, errors);
   return badRequest(JSON.stringify(errors));
 }
 

@@ -58,7 +58,7 @@ export function fleetRoutes(ctx: InstallContext) {
     .post("/data/import", importRoute(ctx, false), importConfig)
     .post("/v2/data/import", importRoute(ctx, true), importConfig)
     .use(asyncRoutes(ctx))
-    .get("/data/import/status", () => importStatus(), {
+    .get("/data/import/status", () => importStatus(ctx), {
       detail,
       response: answers({ 200: Sections }),
     });
