@@ -10,26 +10,20 @@ import { nativePluginZip } from "../test/support/plugin-zips.ts";
 import type { FloodBehaviour } from "../test/support/portable-plugins/fixture-behaviour.ts";
 import { uniquePluginName } from "../test/support/portable-plugins/fixture-plugin.ts";
 import { portablePluginZip } from "../test/support/portable-zips.ts";
-import { freePort, MiB, peakRssDuring, repoRoot, rssOf, waitForHttp } from "./support/processes.ts";
+import {
+  freePort,
+  MiB,
+  peakRssDuring,
+  plugdCommand,
+  rssOf,
+  waitForHttp,
+} from "./support/processes.ts";
 
 const followSeconds = Number(process.env.BENCH_FOLLOW_SECONDS ?? 10);
 
 /** plugd from source; its log (stdout and stderr) is counted, and its output lines per plugin. */
 function startPlugd(home: string, port: number) {
-  const proc = Bun.spawn(
-    [
-      process.execPath,
-      join(repoRoot, "src", "main.ts"),
-      "serve",
-      "--home",
-      home,
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-    ],
-    { stdout: "pipe", stderr: "pipe" },
-  );
+  const proc = Bun.spawn(plugdCommand(home, port), { stdout: "pipe", stderr: "pipe" });
   const log = { bytes: 0, linesOf: new Map<string, number>() };
   const count = (line: string) => {
     const record = JSON.parse(line) as { plugin?: string; stream?: string; dropped?: number };

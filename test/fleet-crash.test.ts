@@ -4,15 +4,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFileServer } from "./support/http-fixtures.ts";
-import { spawnPlugd } from "./support/plugd-process.ts";
+import { plugdFromSource, spawnPlugd } from "./support/plugd-process.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";
 import { waitFor } from "./support/wait.ts";
 
 test("kill -9 during an import: the restarted plugd has the old set, untouched", async () => {
   const home = mkdtempSync(join(tmpdir(), "plugd-fleet-crash-"));
   const gate = join(tmpdir(), `plugd-never-${crypto.randomUUID()}`);
-  const command = [process.execPath, join(import.meta.dir, "..", "src", "main.ts")];
-  command.push("serve", "--home", home, "--host", "127.0.0.1", "--port", "0");
+  const command = plugdFromSource(home);
   await using files = startFileServer({
     "/v1.zip": nativePluginZip({ type: "sinks", name: "kept", extra: { "etc/v.txt": "1" } }),
     "/v2.zip": nativePluginZip({ type: "sinks", name: "kept", extra: { "etc/v.txt": "2" } }),

@@ -8,7 +8,7 @@ import { silentLogger } from "../src/log/logger.ts";
 import { PluginCgroups } from "../src/supervisor/plugin-cgroups.ts";
 import { sendSignal } from "../src/supervisor/spawn.ts";
 import { startFileServer } from "./support/http-fixtures.ts";
-import { expectCleanStop, spawnPlugd } from "./support/plugd-process.ts";
+import { expectCleanStop, plugdFromSource, spawnPlugd } from "./support/plugd-process.ts";
 import {
   type FixtureBehaviour,
   HELPERS_FILE,
@@ -22,8 +22,7 @@ const fast = "portable:\n  initTimeout: 5s\n  stopTimeout: 500ms\n";
 /** A temporary plugd home with `config`, and the command that serves it on port 0. */
 function plugdHome(config: string) {
   const home = mkdtempSync(join(tmpdir(), "plugd-helpers-"));
-  const command = [process.execPath, join(import.meta.dir, "..", "src", "main.ts")];
-  command.push("serve", "--home", home, "--host", "127.0.0.1", "--port", "0");
+  const command = plugdFromSource(home);
   const written = Bun.write(join(home, "etc", "plugd.yaml"), config);
   return {
     home,

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFileServer } from "./support/http-fixtures.ts";
-import { expectCleanStop, spawnPlugd } from "./support/plugd-process.ts";
+import { expectCleanStop, plugdFromSource, spawnPlugd } from "./support/plugd-process.ts";
 import { uniquePluginName } from "./support/portable-plugins/fixture-plugin.ts";
 import { portablePluginZip } from "./support/portable-zips.ts";
 import { startServer, type TestServer } from "./support/server.ts";
@@ -100,17 +100,7 @@ describe("plugd restarts", () => {
     const home = mkdtempSync(join(tmpdir(), "plugd-orphan-"));
     try {
       await Bun.write(join(home, "etc", "plugd.yaml"), fast);
-      const command = [
-        process.execPath,
-        join(import.meta.dir, "..", "src", "main.ts"),
-        "serve",
-        "--home",
-        home,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-      ];
+      const command = plugdFromSource(home);
       const name = uniquePluginName();
       // resendMs makes it redial and re-send like the legacy mirror2: it outlives its host.
       await using files = startFileServer({

@@ -5,27 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { neverAnswer, startFileServer } from "./support/http-fixtures.ts";
 import { startNotifyReceiver } from "./support/notify-receiver.ts";
-import { expectCleanStop, spawnPlugd } from "./support/plugd-process.ts";
+import { expectCleanStop, plugdFromSource, spawnPlugd } from "./support/plugd-process.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";
 import { waitFor } from "./support/wait.ts";
 
 const work = mkdtempSync(join(tmpdir(), "plugd-systemd-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function plugdCommand(home: string, ...flags: string[]): string[] {
-  const main = join(import.meta.dir, "..", "src", "main.ts");
-  return [
-    process.execPath,
-    main,
-    "serve",
-    "--home",
-    home,
-    "--host",
-    "127.0.0.1",
-    "--port",
-    "0",
-  ].concat(flags);
-}
+const plugdCommand = plugdFromSource;
 
 function install(base: string, name: string, file: string): Promise<Response> {
   return fetch(`${base}/plugins/sources`, {

@@ -52,29 +52,32 @@ export async function waitForHttp(url: string, timeoutMs = 20_000): Promise<void
 }
 
 /** Starts plugd from source on `port` with `home`; stdout/stderr are discarded. */
+/** The command that serves `home` from source on 127.0.0.1:`port`. */
+export function plugdCommand(home: string, port: number): string[] {
+  const main = join(repoRoot, "src", "main.ts");
+  return [
+    process.execPath,
+    main,
+    "serve",
+    "--home",
+    home,
+    "--host",
+    "127.0.0.1",
+    "--port",
+    `${port}`,
+  ];
+}
+
 export function startPlugdProcess(
   home: string,
   port: number,
   env: Record<string, string> = {},
 ): Subprocess {
-  return Bun.spawn(
-    [
-      process.execPath,
-      join(repoRoot, "src", "main.ts"),
-      "serve",
-      "--home",
-      home,
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-    ],
-    {
-      stdout: "ignore",
-      stderr: "ignore",
-      env: { ...process.env, ...env },
-    },
-  );
+  return Bun.spawn(plugdCommand(home, port), {
+    stdout: "ignore",
+    stderr: "ignore",
+    env: { ...process.env, ...env },
+  });
 }
 
 /** A free TCP port on loopback. */

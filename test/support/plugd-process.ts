@@ -1,5 +1,6 @@
 // Runs plugd as a real process (from source or a compiled binary) and finds its URL in its log.
 import { expect } from "bun:test";
+import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { waitFor } from "./wait.ts";
 
@@ -99,4 +100,21 @@ export async function expectCleanStop(plugd: PlugdProcess): Promise<void> {
     exitCode: 0,
   });
   expect(logs.at(-1)).toMatchObject({ module: "main", msg: "plugd stopped", exitCode: 0 });
+}
+
+/** The command that serves `home` from source on 127.0.0.1, port 0, with `flags` after. */
+export function plugdFromSource(home: string, ...flags: string[]): string[] {
+  const main = join(import.meta.dir, "..", "..", "src", "main.ts");
+  return [
+    process.execPath,
+    main,
+    "serve",
+    "--home",
+    home,
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "0",
+    ...flags,
+  ];
 }
