@@ -1,4 +1,5 @@
-// plugd's footprint against a bare compiled Bun.serve, both built the same way in this run:
+// plugd's footprint against a bare compiled Bun.serve and a bare compiled Elysia app (the
+// framework's own floor), all built the same way in this run:
 // exec to first 200 on /ping, idle RSS, the start with 1,000 plugins, GET /plugins/functions.
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -116,8 +117,8 @@ type Profile = Awaited<ReturnType<typeof startProfile>>;
 
 function printReport(starts: Starts, list: Latency, profile: Profile): void {
   const full = `plugd, ${pluginCount} plugins`;
-  const { bare: b, plugd: p, [full]: f } = starts;
-  if (!b || !p || !f) throw new Error("missing cold starts");
+  const { bare: b, plugd: p, [full]: f, "bare Elysia": e } = starts;
+  if (!b || !p || !f || !e) throw new Error("missing cold starts");
   console.log(
     `\nmedians of ${rounds} cold starts each, in turns; RSS ${idleMs} ms after the first 200`,
   );
@@ -131,6 +132,14 @@ function printReport(starts: Starts, list: Latency, profile: Profile): void {
   console.log(`start, empty home vs bare:        ${verdict(p.readyMs / b.readyMs, 1.5)}`);
   console.log(`idle RSS vs bare:                 ${verdict(p.idleMiB / b.idleMiB, 1.5)}`);
   console.log(`start, ${pluginCount} plugins vs empty:   ${verdict(f.readyMs / p.readyMs, 2)}`);
+  console.log(`start, empty home vs bare Elysia: ${verdict(p.readyMs / e.readyMs, 1.3)}`);
+  console.log(
+    `start, ${pluginCount} plugins vs bare Elysia: ${verdict(f.readyMs / e.readyMs, 1.3)}`,
+  );
+  console.log(`idle RSS vs bare Elysia:          ${verdict(p.idleMiB / e.idleMiB, 1.2)}`);
+  console.log(
+    `idle RSS, ${pluginCount} plugins vs bare Elysia: ${verdict(f.idleMiB / e.idleMiB, 1.2)}`,
+  );
   const met = list.medianMs < 5 ? "met" : "missed";
   console.log(
     `GET /plugins/functions, ${list.count} plugins: median ${list.medianMs.toFixed(2)} ms of 200 (goal < 5 ms: ${met}), first ${list.firstMs.toFixed(1)} ms`,
@@ -143,6 +152,7 @@ function printReport(starts: Starts, list: Latency, profile: Profile): void {
 async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const bare = await build(join(import.meta.dir, "support", "bare-ping.ts"), "bare-ping");
+  const elysia = await build(join(import.meta.dir, "support", "bare-elysia.ts"), "bare-elysia");
   const order = await bytecodeOrderProfile("bench");
   const plugd = await build(join(repoRoot, "src", "main.ts"), "plugd", order);
   const profiler = await build(join(import.meta.dir, "support", "start-profile.ts"), "profile");
@@ -153,6 +163,7 @@ async function main(): Promise<void> {
   try {
     const starts = await coldStarts({
       bare: (port) => [bare, String(port)],
+      "bare Elysia": (port) => [elysia, String(port)],
       plugd: plugdCommand(plugd, emptyHome),
       [`plugd, ${pluginCount} plugins`]: plugdCommand(plugd, fullHome),
     });
