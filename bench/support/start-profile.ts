@@ -17,7 +17,7 @@ async function profile(home: string): Promise<void> {
   await import("node:http");
   mark("import node:http");
   await import("fflate");
-  mark("import fflate (src/zip)");
+  mark("import fflate (src/zip loads it at the first install, not at start)");
   await import("jose");
   mark("import jose (src/auth)");
   await import("../../src/app.ts");

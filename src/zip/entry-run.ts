@@ -1,5 +1,5 @@
 // The state of one entry on its way through fflate: output checks, and pacing of the input.
-import { type FlateError, strFromU8, type UnzipFile } from "fflate";
+import type { FlateError, UnzipFile } from "fflate";
 import { badRequest } from "../errors.ts";
 import type { EntrySink } from "./entry-sink.ts";
 import { InflateError, type Valve } from "./native-inflate.ts";
@@ -134,10 +134,18 @@ export class EntryRun implements Valve {
 /** Which field of the local header, as fflate reports it, disagrees with the central record. */
 function localMismatch(entry: ZipEntry, file: UnzipFile, localFlags: number): string | undefined {
   // fflate decodes names as UTF-8 only when the flag says so; decode the central bytes alike.
-  const centralName = strFromU8(entry.storedName, (localFlags & utf8NameFlag) === 0);
+  const centralName = nameText(entry.storedName, (localFlags & utf8NameFlag) === 0);
   if (file.name !== centralName) return "name";
   if (file.compression !== entry.method) return "compression method";
   if (file.size !== entry.compressedSize) return "compressed size";
   if (file.originalSize !== entry.size) return "size";
   return undefined;
+}
+
+/** A stored name as fflate reads it: UTF-8, or with `latin1` one character per byte. */
+function nameText(bytes: Uint8Array, latin1: boolean): string {
+  if (!latin1) return new TextDecoder().decode(bytes);
+  let text = "";
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return text;
 }

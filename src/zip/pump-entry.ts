@@ -1,5 +1,5 @@
 // Runs one zip entry through fflate's streaming Unzip into a sink, checking its size and CRC.
-import { Unzip, UnzipPassThrough } from "fflate";
+import type { Unzip } from "fflate";
 import { AppError, badRequest, describeError } from "../errors.ts";
 import type { ReadAt } from "./end-record.ts";
 import { EntryRun } from "./entry-run.ts";
@@ -47,7 +47,9 @@ export async function pumpEntry(
   sink: EntrySink,
 ): Promise<void> {
   const run = new EntryRun(entry, sink);
-  const unzip = new Unzip((file) => run.begin(file, local.flags));
+  // Loaded at the first install rather than at start, which it would slow for every start.
+  const { Unzip: Streaming, UnzipPassThrough } = await import("fflate");
+  const unzip = new Streaming((file) => run.begin(file, local.flags));
   unzip.register(UnzipPassThrough);
   unzip.register(isOneShot(entry) ? oneShotInflate(entry.size) : streamingInflate(run));
   try {
