@@ -4,7 +4,7 @@
 // differently; both sides export, as dynamic symbols, `go.link.pkghashbytes.<package>` whose
 // bytes are what the loader compares. Reading them tells, before eKuiper restarts, whether it
 // would load the plugin.
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 
 const prefix = "go.link.pkghashbytes.";
 const SHT_DYNSYM = 11;
@@ -19,18 +19,31 @@ interface Section {
   entsize: bigint;
 }
 
-/** Positional reads of one open file. */
+/** The largest symbol or string table read (eKuiper's own is a few MiB). */
+const maxTableBytes = 64n * 1024n * 1024n;
+/** A package hash is a few dozen bytes; a symbol claiming more is not one. */
+const maxHashBytes = 256;
+
+/**
+ * Positional reads of one open file, never past its end: the sizes come from the file's own
+ * headers, which a hostile plugin may make up, so a read is cut to what the file holds.
+ */
 class FileReader {
   readonly #fd: number;
+  readonly #size: number;
 
   constructor(path: string) {
     this.#fd = openSync(path, "r");
+    this.#size = fstatSync(this.#fd).size;
   }
 
   read(offset: bigint | number, length: number): Uint8Array {
-    const bytes = new Uint8Array(length);
-    const got = readSync(this.#fd, bytes, 0, length, Number(offset));
-    return got === length ? bytes : bytes.subarray(0, got);
+    const at = Number(offset);
+    const wanted = Math.max(0, Math.min(length, this.#size - at));
+    if (!Number.isSafeInteger(at) || at < 0 || wanted === 0) return new Uint8Array();
+    const bytes = new Uint8Array(wanted);
+    const got = readSync(this.#fd, bytes, 0, wanted, at);
+    return got === wanted ? bytes : bytes.subarray(0, got);
   }
 
   close(): void {
@@ -71,6 +84,8 @@ function readSections(
   count: number,
   little: boolean,
 ): Section[] {
+  // An ELF64 section header is 64 bytes; anything smaller is not one.
+  if (entsize < 64) return [];
   const table = file.read(shoff, entsize * count);
   const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
   const sections: Section[] = [];
@@ -95,10 +110,14 @@ function hashesIn(
   strtab: Section,
   little: boolean,
 ): Map<string, string> {
+  // Reads are cut to the file; a table claiming more than this is not one worth reading.
+  if (strtab.size > maxTableBytes || dynsym.size > maxTableBytes) return new Map();
   const names = file.read(strtab.offset, Number(strtab.size));
   const symbols = file.read(dynsym.offset, Number(dynsym.size));
   const view = new DataView(symbols.buffer, symbols.byteOffset, symbols.byteLength);
+  // An ELF64 symbol is 24 bytes; a table claiming smaller entries is not one.
   const entsize = Number(dynsym.entsize) || 24;
+  if (entsize < 24) return new Map();
   const decoder = new TextDecoder();
   const out = new Map<string, string>();
   for (let at = 0; at + entsize <= symbols.length; at += entsize) {
@@ -108,6 +127,7 @@ function hashesIn(
     if (!name.startsWith(prefix)) continue;
     const value = view.getBigUint64(at + 8, little);
     const size = Number(view.getBigUint64(at + 16, little));
+    if (size === 0 || size > maxHashBytes) continue;
     const home = sections.find(
       (s) =>
         s.type !== SHT_NOBITS &&
