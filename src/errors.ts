@@ -69,9 +69,7 @@ export const tooLarge = answer(413);
 export const insufficientStorage = answer(507);
 
 /** 429, code 1000: too many requests of this kind are in progress; the client may retry later. */
-export function tooManyRequests(message: string): AppError {
-  return new AppError(429, ErrorCode.general, message);
-}
+export const tooManyRequests = answer(429);
 
 /** 501, code 1000: plugd cannot do this at all (a native plugin runs only inside eKuiper). */
 export const notImplemented = answer(501);

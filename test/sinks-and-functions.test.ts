@@ -9,7 +9,10 @@ import { portablePluginZip } from "./support/portable-zips.ts";
 import { startServer, type TestServer } from "./support/server.ts";
 import { waitFor } from "./support/wait.ts";
 
-const fast = "portable:\n  initTimeout: 10s\n  stopTimeout: 2s\ndataplane:\n  sinkIdle: 300ms\n";
+// The default sinkIdle (60 s) keeps every instance open for a whole test on any machine; only
+// the idle-close test shortens it, and waits for the close rather than for the time.
+const fast = "portable:\n  initTimeout: 10s\n  stopTimeout: 2s\n";
+const quickIdle = `${fast}dataplane:\n  sinkIdle: 300ms\n`;
 const SLOW = { timeout: 30_000 };
 
 interface Session {
@@ -42,7 +45,7 @@ const sessionsOf = async (server: TestServer, name: string) =>
 
 describe("sinks over REST", () => {
   test(
-    "sends an object, an array and NDJSON to one reused sink instance, closed when idle",
+    "sends an object, an array and NDJSON to one reused sink instance",
     async () => {
       await using server = await startServer({ config: fast });
       const name = await installed(server);
@@ -66,9 +69,24 @@ describe("sinks over REST", () => {
           text,
         );
       }
+    },
+    SLOW,
+  );
+
+  test(
+    "closes a sink instance when it has been idle for dataplane.sinkIdle",
+    async () => {
+      await using server = await startServer({ config: quickIdle });
+      const name = await installed(server);
+      expect(
+        (await server.send("POST", `/plugins/portables/${name}/sinks/file/send`, { a: 1 })).status,
+      ).toBe(200);
       await waitFor(async () => (await sessionsOf(server, name)).length === 0, "the idle close");
-      const socket = `/tmp/${sessions[0]?.id}_send_0.ipc`;
-      await waitFor(() => !existsSync(socket), "the sink's socket to be closed");
+      // The plugin itself says it was told to stop the sink.
+      await waitFor(
+        async () => (await logsOf(server, name)).includes("stopped sink file"),
+        "the stop",
+      );
     },
     SLOW,
   );
@@ -115,6 +133,27 @@ describe("sinks over REST", () => {
         async () => (await logsOf(server, name)).includes('sink file received {"w":2}'),
         "frame 2",
       );
+    },
+    SLOW,
+  );
+
+  test(
+    "caps the sink instances a plugin may have open at 32",
+    async () => {
+      await using server = await startServer({ config: fast });
+      const name = await installed(server);
+      const send = (n: number) => {
+        const props = encodeURIComponent(JSON.stringify({ n }));
+        return server.send("POST", `/plugins/portables/${name}/sinks/file/send?props=${props}`, {});
+      };
+      for (let n = 0; n < 32; n++) expect((await send(n)).status).toBe(200);
+      const refused = await send(32);
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { message: string }).message).toContain(
+        "has 32 sink instances open",
+      );
+      expect((await send(0)).status).toBe(200);
+      expect(await sessionsOf(server, name)).toHaveLength(32);
     },
     SLOW,
   );

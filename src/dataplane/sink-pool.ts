@@ -1,5 +1,5 @@
 // SinkPool: sink instances kept open for later sends with the same properties, closed when idle.
-import { describeError } from "../errors.ts";
+import { describeError, tooManyRequests } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
 import type { SymbolControl } from "../portable/commands.ts";
 import type { PortablePlugin } from "../portable/portable-plugin.ts";
@@ -34,6 +34,12 @@ interface Instance {
   messages: number;
   bytes: number;
 }
+
+/**
+ * Sink instances one plugin may have open at once: each is a symbol start with its sockets,
+ * so a client varying `props` must not open them without end.
+ */
+const maxSinksPerPlugin = 32;
 
 /**
  * Sends the batch: in one write when the sink needs no acks (a failure fails all of it), else
@@ -124,6 +130,12 @@ export class SinkPool {
     const key = canonicalJson([request.plugin.name, request.sink, request.properties]);
     const known = this.#instances.get(key);
     if (known) return known;
+    const open = [...this.#instances.values()].filter((i) => i.plugin === request.plugin).length;
+    if (open >= maxSinksPerPlugin) {
+      throw tooManyRequests(
+        `portable plugin ${request.plugin.name} has ${open} sink instances open, the most allowed; reuse their properties or wait until one is idle for dataplane.sinkIdle`,
+      );
+    }
     const control: SymbolControl = {
       symbolName: request.sink,
       pluginType: "sink",
