@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { buildTarget, bytecodeOrderProfile } from "../scripts/build.ts";
+import { serveArgs } from "../test/support/plugd-process.ts";
 import { type ColdStart, coldStart } from "./support/cold-start.ts";
 import { homeWithPlugins } from "./support/plugin-home.ts";
 import { freePort, MiB, median, repoRoot, waitForHttp } from "./support/processes.ts";
@@ -28,16 +29,7 @@ async function build(entry: string, name: string, bytecodeOrder?: string): Promi
 }
 
 function plugdCommand(binary: string, home: string) {
-  return (port: number) => [
-    binary,
-    "serve",
-    "--home",
-    home,
-    "--host",
-    "127.0.0.1",
-    "--port",
-    String(port),
-  ];
+  return (port: number) => [binary, ...serveArgs(home, port)];
 }
 
 /** Median of `rounds` cold starts of each command, taken in turns so drift hits all alike. */

@@ -2,6 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { serveArgs } from "../../test/support/plugd-process.ts";
 import { nativePluginZip } from "../../test/support/plugin-zips.ts";
 import { freePort, waitForHttp } from "./processes.ts";
 
@@ -21,10 +22,11 @@ export async function homeWithPlugins(
     },
   });
   const port = freePort();
-  const proc = Bun.spawn(
-    [binary, "serve", "--home", home, "--host", "127.0.0.1", "--port", String(port)],
-    { stdin: "ignore", stdout: "ignore", stderr: "ignore" },
-  );
+  const proc = Bun.spawn([binary, ...serveArgs(home, port)], {
+    stdin: "ignore",
+    stdout: "ignore",
+    stderr: "ignore",
+  });
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${base}/ping`);

@@ -1,6 +1,7 @@
 // Helpers for benchmarks that run plugd or a reference program as a separate process.
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { serveArgs } from "../../test/support/plugd-process.ts";
 
 export const repoRoot = join(import.meta.dir, "..", "..");
 
@@ -54,18 +55,7 @@ export async function waitForHttp(url: string, timeoutMs = 20_000): Promise<void
 /** Starts plugd from source on `port` with `home`; stdout/stderr are discarded. */
 /** The command that serves `home` from source on 127.0.0.1:`port`. */
 export function plugdCommand(home: string, port: number): string[] {
-  const main = join(repoRoot, "src", "main.ts");
-  return [
-    process.execPath,
-    main,
-    "serve",
-    "--home",
-    home,
-    "--host",
-    "127.0.0.1",
-    "--port",
-    `${port}`,
-  ];
+  return [process.execPath, join(repoRoot, "src", "main.ts"), ...serveArgs(home, port)];
 }
 
 export function startPlugdProcess(

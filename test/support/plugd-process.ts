@@ -102,19 +102,13 @@ export async function expectCleanStop(plugd: PlugdProcess): Promise<void> {
   expect(logs.at(-1)).toMatchObject({ module: "main", msg: "plugd stopped", exitCode: 0 });
 }
 
+/** The arguments of `plugd serve` for `home` on 127.0.0.1:`port`. */
+export function serveArgs(home: string, port: number | string): string[] {
+  return ["serve", "--home", home, "--host", "127.0.0.1", "--port", String(port)];
+}
+
 /** The command that serves `home` from source on 127.0.0.1, port 0, with `flags` after. */
 export function plugdFromSource(home: string, ...flags: string[]): string[] {
   const main = join(import.meta.dir, "..", "..", "src", "main.ts");
-  return [
-    process.execPath,
-    main,
-    "serve",
-    "--home",
-    home,
-    "--host",
-    "127.0.0.1",
-    "--port",
-    "0",
-    ...flags,
-  ];
+  return [process.execPath, main, ...serveArgs(home, 0), ...flags];
 }
