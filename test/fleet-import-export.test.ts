@@ -369,3 +369,21 @@ describe("/async/data/import", () => {
     expect(await (await server.request("/plugins/sinks")).json()).toEqual([]);
   });
 });
+
+test("a source yaml that cannot be read is reported for its key; the plugin set stays applied", async () => {
+  await using server = await startServer();
+  await using files = startFileServer(zips());
+  expect(
+    (await importIt(server, exportOf({ sources_random: files.url("/random.zip") }))).status,
+  ).toBe(200);
+  await Bun.write(join(server.home, "etc/sources/random.yaml"), "default: [unclosed\n");
+  const sourceConfig = { random: JSON.stringify({ fast: { interval: 10 } }) };
+  const res = await importIt(
+    server,
+    exportOf({ sources_random: files.url("/random.zip") }, { sourceConfig }),
+  );
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as Answer;
+  expect(body.ConfigResponse.sourceConfig?.random).toStartWith("not applied: ");
+  expect(await (await server.request("/plugins/sources")).json()).toEqual(["random"]);
+});

@@ -24,11 +24,22 @@ export function applyConfigSections(
     for (const [name, text] of Object.entries(config[section])) {
       // The key names a file: it must be a plugin name, never a path.
       const file = join(ctx.paths.root, "etc", folders[section], `${name}.yaml`);
-      const why = isValidName(name) ? writeSections(file, text) : `invalid name ${name}`;
+      const why = isValidName(name)
+        ? safely(() => writeSections(file, text))
+        : `invalid name ${name}`;
       if (why !== undefined) errors[section][name] = why;
     }
   }
   return errors;
+}
+
+/** The plugin set is committed by now: a yaml that cannot be read or written is reported. */
+function safely(write: () => string | undefined): string | undefined {
+  try {
+    return write();
+  } catch (err) {
+    return `not applied: ${describeError(err)}`;
+  }
 }
 
 function writeSections(file: string, text: string): string | undefined {
