@@ -3,6 +3,7 @@
 // @oven/bun-* packages that the `bun` dev dependency installs for the host), cached in .build-cache/.
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { bundleUi, gzippedBytes } from "../src/ui/bundle.ts";
 import { recordBytecodeOrder } from "./bytecode-order.ts";
 
 interface Target {
@@ -136,6 +137,23 @@ export async function bytecodeOrderProfile(commit: string): Promise<string | und
   return profile;
 }
 
+/** The console page must stay small for a phone on a gateway's LAN: 150 KiB gzipped at most. */
+const uiBudgetBytes = 150 * 1024;
+
+/** Bundles the console as the binary will embed it and fails the build when it is over budget. */
+export async function checkUiBudget(): Promise<number> {
+  const bytes = gzippedBytes(await bundleUi());
+  if (bytes > uiBudgetBytes) {
+    throw new Error(
+      `the console is ${(bytes / 1024).toFixed(1)} KiB gzipped, over its ${uiBudgetBytes / 1024} KiB budget`,
+    );
+  }
+  console.log(
+    `console: ${(bytes / 1024).toFixed(1)} KiB gzipped (budget ${uiBudgetBytes / 1024} KiB)`,
+  );
+  return bytes;
+}
+
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const names = wanted.length > 0 ? wanted : Object.keys(targets);
@@ -145,6 +163,7 @@ async function main(): Promise<void> {
       `unknown target ${unknown.join(", ")}; known: ${Object.keys(targets).join(", ")}`,
     );
   }
+  await checkUiBudget();
   const commit = await gitCommit();
   mkdirSync(join(root, "dist"), { recursive: true });
   const bytecodeOrder = await bytecodeOrderProfile(commit);

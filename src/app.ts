@@ -11,6 +11,7 @@ import { RouteChanges } from "./http/route-changes.ts";
 import { serverRoutes } from "./http/server-routes.ts";
 import { streamRoutes } from "./http/stream-routes.ts";
 import { udfRoutes } from "./http/udf-routes.ts";
+import { uiRoutes } from "./http/ui-routes.ts";
 import { uploadRoutes } from "./http/upload-routes.ts";
 import type { InstallContext } from "./install/context.ts";
 
@@ -56,7 +57,8 @@ export function createApp(deps: AppDeps) {
     .use(dataPlaneRoutes(deps.ctx, deps.dataPlane))
     .use(udfRoutes(deps.ctx))
     .use(uploadRoutes(deps.ctx))
-    .use(fleetRoutes(deps.ctx));
+    .use(fleetRoutes(deps.ctx))
+    .use(uiRoutes());
   changes.load(app.routes);
   described.app = app;
   return app;

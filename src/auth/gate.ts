@@ -22,6 +22,12 @@ export interface Gate {
 /** eKuiper leaves these open even with authentication on. */
 const openPaths: ReadonlySet<string> = new Set(["/", "/ping"]);
 
+/**
+ * The console's files (plugd): a browser cannot send a token with a page load, so the page is
+ * open with tokens on and asks for one; every API request it makes carries it.
+ */
+const isConsolePath = (path: string) => path === "/ui" || path.startsWith("/ui/");
+
 /** `keys` is needed only when the policy's mode is `token`. */
 export function createGate(
   policy: ClientPolicy,
@@ -31,7 +37,7 @@ export function createGate(
   return {
     async admit(request) {
       if (policy.mode !== "token") return policy.admit(request.address);
-      if (openPaths.has(request.path)) return "anonymous";
+      if (openPaths.has(request.path) || isConsolePath(request.path)) return "anonymous";
       const token = await verifyToken(request.authorization, keys, options);
       return token.subject === undefined ? token.issuer : `${token.issuer}/${token.subject}`;
     },

@@ -1,4 +1,4 @@
-// Server routes: /ping and / (version, os, arch, uptime).
+// Server routes: /ping and / (version, os, arch, uptime; a browser is sent to the console).
 import { Elysia, t } from "elysia";
 import { serverArchitecture } from "../install/elf.ts";
 import { answers } from "./schemas.ts";
@@ -22,12 +22,16 @@ export function serverRoutes(info: ServerInfo) {
     )
     .get(
       "/",
-      () => ({
-        version: info.version,
-        os: process.platform,
-        arch: serverArchitecture(),
-        upTimeSeconds: Math.floor((Date.now() - info.startedAt) / 1000),
-      }),
+      ({ request }) =>
+        // A browser's address bar asks for HTML: it gets the console; every client else the JSON.
+        wantsHtml(request)
+          ? new Response(null, { status: 302, headers: { location: "/ui/" } })
+          : {
+              version: info.version,
+              os: process.platform,
+              arch: serverArchitecture(),
+              upTimeSeconds: Math.floor((Date.now() - info.startedAt) / 1000),
+            },
       {
         detail,
         response: answers({
@@ -40,4 +44,11 @@ export function serverRoutes(info: ServerInfo) {
         }),
       },
     );
+}
+
+/** True for a browser's page load: HTML accepted explicitly (curl and REST clients send "any type"). */
+function wantsHtml(request: Request): boolean {
+  return (request.headers.get("accept") ?? "")
+    .split(",")
+    .some((type) => type.trim().startsWith("text/html"));
 }
