@@ -1,0 +1,52 @@
+// What the console's browser tests share: a plugd, a zip server, one browser, plugin zips.
+
+import { expect } from "bun:test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { screenshotDir, type WatchedPage } from "../support/browser.ts";
+import { uniquePluginName } from "../support/portable-plugins/fixture-plugin.ts";
+import { portablePluginZip } from "../support/portable-zips.ts";
+
+/** A portable plugin zip whose symbols carry the plugin's name, so plugins never clash. */
+export function namedPortableZip(name: string): Uint8Array {
+  const symbols = {
+    sources: [`${name}_src`],
+    sinks: [`${name}_sink`],
+    functions: [`${name}_echo`],
+  };
+  return portablePluginZip(
+    { name, behaviour: symbols, manifest: symbols },
+    { "sources/random.yaml": null, [`sources/${name}_src.yaml`]: "default:\n  interval: 100\n" },
+  );
+}
+
+export const newName = (prefix: string) => uniquePluginName(prefix);
+
+/** Saves a screenshot of the whole page as test-output/ui/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Asserts the page asked nothing of any other origin and logged no error; `allowed` lists
+ * the statuses this test makes plugd answer on purpose, whose failed loads Chromium logs.
+ */
+export function expectClean(watched: WatchedPage, allowed: number[] = []): void {
+  const expected = allowed.map(
+    (status) => `Failed to load resource: the server responded with a status of ${status}`,
+  );
+  expect(watched.foreign).toEqual([]);
+  expect(watched.errors.filter((e) => !expected.some((text) => e.startsWith(text)))).toEqual([]);
+}
+
+/** Opens a view by its tab, as a person would. */
+export async function openView(page: Page, name: string): Promise<void> {
+  await page.getByRole("navigation", { name: "views" }).getByRole("button", { name }).click();
+}
+
+/** The row of a plugin in the list. */
+export function pluginRow(page: Page, name: string) {
+  return page.locator(`li.plugin[data-name="${name}"]`);
+}
