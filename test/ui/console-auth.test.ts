@@ -1,0 +1,66 @@
+// The console with tokens on: the page loads, asks for a token, keeps it in sessionStorage only.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { hasChromium, startBrowser, type TestBrowser } from "../support/browser.ts";
+import { startServer, type TestServer } from "../support/server.ts";
+import { makeSigner, signToken } from "../support/tokens.ts";
+import { expectClean, screenshot } from "./console-kit.ts";
+
+const signer = makeSigner();
+const slow = 30_000;
+let server: TestServer;
+let browser: TestBrowser;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  server = await startServer({
+    config: "basic:\n  authentication: true\n",
+    files: { "etc/mgmt/Sample_Key.pub": signer.publicPem },
+  });
+  browser = await startBrowser();
+});
+
+afterAll(async () => {
+  if (!hasChromium) return;
+  await browser[Symbol.asyncDispose]();
+  await server[Symbol.asyncDispose]();
+});
+
+describe.skipIf(!hasChromium)("the console with authentication on", () => {
+  test(
+    "a browser opening / is sent to the page, which asks for a token and then lists plugins",
+    async () => {
+      await using watched = await browser.open(server.url);
+      const { page } = watched;
+      await page.goto(server.url);
+      expect(new URL(page.url()).pathname).toBe("/ui/");
+      const banner = page.getByRole("alert");
+      await banner.getByText("plugd needs a token (401)").waitFor();
+      await screenshot(page, "token");
+      await page
+        .getByLabel("Token (kept in this tab only)")
+        .fill(await signToken(signer, "Sample_Key.pub"));
+      await page.getByRole("button", { name: "Use token" }).click();
+      await page.locator("#plugins-status", { hasText: "Updated" }).waitFor();
+      expect(await banner.isHidden()).toBe(true);
+      const stored = await page.evaluate("[sessionStorage.length, localStorage.length]");
+      expect(stored).toEqual([1, 0]);
+      expectClean(watched, [401]);
+    },
+    slow,
+  );
+
+  test(
+    "a refused token is said so, with plugd's reason",
+    async () => {
+      await using watched = await browser.open(server.url);
+      const { page } = watched;
+      await page.goto(`${server.url}/ui/`);
+      await page.getByRole("alert").getByText("plugd needs a token (401)").waitFor();
+      await page.getByLabel("Token (kept in this tab only)").fill("not-a-token");
+      await page.getByRole("button", { name: "Use token" }).click();
+      await page.getByRole("alert").getByText("The token was refused (401)").waitFor();
+      expectClean(watched, [401]);
+    },
+    slow,
+  );
+});
