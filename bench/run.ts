@@ -12,6 +12,7 @@ const benches = [
   "dataplane.ts",
   "fleet.ts",
   "flood.ts",
+  "ui.ts",
 ];
 const only = process.argv.slice(2);
 

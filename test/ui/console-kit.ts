@@ -50,3 +50,10 @@ export async function openView(page: Page, name: string): Promise<void> {
 export function pluginRow(page: Page, name: string) {
   return page.locator(`li.plugin[data-name="${name}"]`);
 }
+
+/** Bytes that do not compress, so the zip is as big as its content (zeros would trip maxRatio). */
+export function noise(size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let at = 0; at < size; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
+  return bytes;
+}

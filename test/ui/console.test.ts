@@ -8,17 +8,11 @@ import {
   expectClean,
   namedPortableZip,
   newName,
+  noise,
   openView,
   pluginRow,
   screenshot,
 } from "./console-kit.ts";
-
-/** Bytes that do not compress, so the zip is as big as its content (zeros would trip maxRatio). */
-function noise(size: number): Uint8Array {
-  const bytes = new Uint8Array(size);
-  for (let at = 0; at < size; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
-  return bytes;
-}
 
 let server: TestServer;
 let zips: FileServer;
