@@ -152,9 +152,7 @@ export class PluginsView {
     const list = this.#lists.get(kind);
     if (!list) return;
     const items = [...list.children] as HTMLElement[];
-    const sorted = [...items].sort((a, b) =>
-      (a.dataset.name ?? "").localeCompare(b.dataset.name ?? ""),
-    );
+    const sorted = [...items].sort((a, b) => byName(a.dataset.name ?? "", b.dataset.name ?? ""));
     if (sorted.some((item, i) => item !== items[i])) list.append(...sorted);
     this.#counts.get(kind)?.replaceChildren(String(items.length));
   }
