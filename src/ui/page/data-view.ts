@@ -36,51 +36,73 @@ function keep(select: HTMLSelectElement, options: HTMLOptionElement[]) {
 }
 
 function setUpWatch(select: HTMLSelectElement) {
-  const output = byId("watch-output", HTMLPreElement);
-  const status = byId("watch-status", HTMLElement);
+  const watch = new SourceWatch();
   const start = byId("watch-start", HTMLButtonElement);
   const pause = byId("watch-pause", HTMLButtonElement);
-  let abort: AbortController | undefined;
-  let paused = false;
-  const lines: string[] = [];
-  const show = () => {
-    output.textContent = lines.join("\n");
-    output.scrollTop = output.scrollHeight;
-  };
   pause.addEventListener("click", () => {
-    paused = !paused;
-    pause.textContent = paused ? "Resume" : "Pause";
-    pause.setAttribute("aria-pressed", String(paused));
-    if (!paused) show();
+    watch.setPaused(!watch.paused);
+    pause.textContent = watch.paused ? "Resume" : "Pause";
+    pause.setAttribute("aria-pressed", String(watch.paused));
   });
   start.addEventListener("click", () => {
-    if (abort) {
-      abort.abort();
-      abort = undefined;
-      start.textContent = "Watch";
-      return say(status, "Stopped.");
+    const watching = watch.toggle(select.value);
+    start.textContent = watching ? "Stop" : "Watch";
+  });
+}
+
+/** One source followed at a time, its last messages shown unless paused. */
+class SourceWatch {
+  readonly #output = byId("watch-output", HTMLPreElement);
+  readonly #status = byId("watch-status", HTMLElement);
+  readonly #lines: string[] = [];
+  #abort: AbortController | undefined;
+  paused = false;
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) this.#show();
+  }
+
+  /** Stops the watch in progress, or starts one of `choice` (`plugin/source`); true if started. */
+  toggle(choice: string): boolean {
+    if (this.#abort) {
+      this.#abort.abort();
+      this.#abort = undefined;
+      say(this.#status, "Stopped.");
+      return false;
     }
-    const [plugin, source] = select.value.split("/");
-    if (!plugin || !source) return say(status, "Choose a source.", "error");
-    abort = new AbortController();
-    const signal = abort.signal;
-    start.textContent = "Stop";
-    lines.length = 0;
-    show();
-    say(status, `Watching ${source} of ${plugin}…`);
+    const [plugin, source] = choice.split("/");
+    if (!plugin || !source) {
+      say(this.#status, "Choose a source.", "error");
+      return false;
+    }
+    this.#abort = new AbortController();
+    this.#follow(plugin, source, this.#abort.signal);
+    return true;
+  }
+
+  #follow(plugin: string, source: string, signal: AbortSignal): void {
+    this.#lines.length = 0;
+    this.#show();
+    say(this.#status, `Watching ${source} of ${plugin}…`);
     const path = `/plugins/portables/${encodeURIComponent(plugin)}/sources/${encodeURIComponent(source)}/stream`;
     call(path, { signal, headers: { accept: "application/x-ndjson" } })
       .then((response) =>
         readLines(response, (line) => {
-          lines.push(line);
-          if (lines.length > keptMessages) lines.shift();
-          if (!paused) show();
+          this.#lines.push(line);
+          if (this.#lines.length > keptMessages) this.#lines.shift();
+          if (!this.paused) this.#show();
         }),
       )
       .catch((error: unknown) => {
-        if (!signal.aborted) say(status, describe(error), "error");
+        if (!signal.aborted) say(this.#status, describe(error), "error");
       });
-  });
+  }
+
+  #show(): void {
+    this.#output.textContent = this.#lines.join("\n");
+    this.#output.scrollTop = this.#output.scrollHeight;
+  }
 }
 
 function setUpSend(select: HTMLSelectElement) {

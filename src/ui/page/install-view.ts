@@ -98,5 +98,5 @@ function catalogueItem(kind: string, name: string, url: string, onInstalled: () 
         button.disabled = false;
       });
   });
-  return h("li", {}, h("code", {}, url), " ", button, " ", result);
+  return h("li", {}, button, " ", result, h("br"), h("code", { class: "url" }, url));
 }
