@@ -17,7 +17,8 @@ describe.skipIf(unavailable !== undefined)(
       await using netns = await createNetns();
       await using server = await startServer({ host: "0.0.0.0" });
       const remote = `http://${netns.hostAddress}:${server.plugd.port}`;
-      for (const path of ["/plugins/sources", "/ping"]) {
+      // The console is refused to the same clients as the API.
+      for (const path of ["/plugins/sources", "/ping", "/ui/"]) {
         const res = await netns.fetch(`${remote}${path}`);
         expect(res.status).toBe(403);
         const body = JSON.parse(res.body) as { error: number; message: string };
