@@ -78,6 +78,12 @@ describe.skipIf(!hasChromium)("the console's other views", () => {
       await page.getByRole("button", { name: "Send" }).click();
       await page.locator("#send-result", { hasText: '"sent":1' }).waitFor();
       await screenshot(page, "data");
+      // The watch is a REST session of the plugin, which its row shows.
+      await openView(page, "Plugins");
+      const row = pluginRow(page, portable);
+      await row.locator("summary").click();
+      await row.getByText(`source ${portable}_src (127.0.0.1)`).waitFor();
+      await openView(page, "Data");
       await page.getByRole("button", { name: "Stop" }).click();
       expectClean(watched);
     },

@@ -22,10 +22,33 @@ interface Session {
 export function renderDetails(body: HTMLElement, entry: PluginEntry, actions: DetailActions) {
   const facts = h("dl", { class: "facts" });
   for (const [term, value] of factsOf(entry)) facts.append(h("dt", {}, term), h("dd", {}, value));
+  if (entry.kind === "portables") {
+    const sessions = h("dd", {}, body.dataset.sessions ?? "…");
+    facts.append(h("dt", {}, "REST sessions"), sessions);
+    void showSessions(entry.name, body, sessions);
+  }
   const old = body.querySelector("dl.facts");
   if (old) old.replaceWith(facts);
   else body.prepend(facts);
   if (!body.querySelector(".actions")) body.append(actionControls(entry, actions));
+}
+
+/** The data plane's sessions of a portable, kept on `body` so the next redraw starts with them. */
+async function showSessions(name: string, body: HTMLElement, target: HTMLElement) {
+  try {
+    const sessions = await sessionsOf(name);
+    const text = sessions.map(
+      (s) => `${s.kind} ${s.symbol} (${s.clients.join(", ") || "no client"})`,
+    );
+    body.dataset.sessions = text.join("; ") || "none";
+  } catch (error) {
+    body.dataset.sessions = describe(error);
+  }
+  target.textContent = body.dataset.sessions;
+}
+
+function sessionsOf(name: string): Promise<Session[]> {
+  return getJson<Session[]>(`/plugins/portables/${encodeURIComponent(name)}/sessions`);
 }
 
 function factsOf(entry: PluginEntry): [string, Node | string][] {
@@ -137,9 +160,7 @@ async function whatStops(entry: PluginEntry): Promise<string> {
         : "";
     return `Delete ${entry.kind} plugin ${entry.name}? Its files${fns} go; eKuiper must restart for the change.`;
   }
-  const sessions = await getJson<Session[]>(
-    `/plugins/portables/${encodeURIComponent(entry.name)}/sessions`,
-  ).catch(() => []);
+  const sessions = await sessionsOf(entry.name).catch((): Session[] => []);
   const pid = entry.status?.pid ? ` (pid ${entry.status.pid})` : "";
   const users = Object.keys(entry.status?.refCount ?? {});
   const parts = [`Delete portable plugin ${entry.name}? Its process${pid} stops`];
