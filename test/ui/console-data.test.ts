@@ -1,6 +1,7 @@
 // The console's data plane, catalogue, update and fleet views in a real browser.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { hasChromium, startBrowser, type TestBrowser } from "../support/browser.ts";
 import { nativePluginZip } from "../support/plugin-zips.ts";
 import { startServer, type TestServer } from "../support/server.ts";
@@ -16,6 +17,7 @@ import {
 
 const slow = 30_000;
 const portable = newName("uid");
+const crashing = newName("uic");
 let server: TestServer;
 let zips: ReturnType<typeof Bun.serve>;
 let browser: TestBrowser;
@@ -24,6 +26,9 @@ let browser: TestBrowser;
 function zipFor(request: Request): Response {
   const path = new URL(request.url).pathname;
   if (path === `/${portable}.zip`) return new Response(namedPortableZip(portable));
+  if (path === `/${crashing}.zip`) {
+    return new Response(namedPortableZip(crashing, { crashOnSignal: true }));
+  }
   const match = /\/(sources|sinks|functions)\/([A-Za-z0-9-]+)(?:_[a-z0-9]+)?\.zip$/.exec(path);
   if (!match?.[1] || !match[2]) return new Response("not found", { status: 404 });
   const type = match[1] as "sources" | "sinks" | "functions";
@@ -51,6 +56,40 @@ afterAll(async () => {
 });
 
 describe.skipIf(!hasChromium)("the console's other views", () => {
+  test(
+    "shows a portable plugin that keeps crashing: error, and its last error with its output lines",
+    async () => {
+      const origin = `http://127.0.0.1:${zips.port}`;
+      const body = { name: crashing, file: `${origin}/${crashing}.zip` };
+      const created = await server.send("POST", "/plugins/portables", body);
+      expect(await created.text()).toContain("is created");
+      await using watched = await browser.open(server.url);
+      const { page } = watched;
+      await page.goto(`${server.url}/ui/`);
+      const row = pluginRow(page, crashing);
+      await row.locator("summary").click();
+      // From now on each start of the program prints two lines and exits at once.
+      const again = {
+        exitAtOnce: { code: 3, lines: ["boom: the sensor is gone", "boom: giving up"] },
+      };
+      writeFileSync(
+        join(server.home, "plugins", "portable", crashing, "behaviour.json"),
+        JSON.stringify(again),
+      );
+      const status = await server.request(`/plugins/portables/${crashing}/status`);
+      process.kill(((await status.json()) as { pid: number }).pid, "SIGUSR1");
+      await row.locator(".badge.error").waitFor();
+      await row.locator(".error-text", { hasText: "exited with code 3" }).waitFor();
+      expect(await row.locator(".error-text").textContent()).toContain("boom: the sensor is gone");
+      await screenshot(page, "crash");
+      expect(
+        (await server.request(`/plugins/portables/${crashing}`, { method: "DELETE" })).status,
+      ).toBe(200);
+      expectClean(watched);
+    },
+    slow,
+  );
+
   test(
     "watches a portable source live, pauses it, and sends a message to a sink",
     async () => {

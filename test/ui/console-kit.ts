@@ -5,19 +5,27 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { screenshotDir, type WatchedPage } from "../support/browser.ts";
+import type { FixtureBehaviour } from "../support/portable-plugins/fixture-behaviour.ts";
 import { uniquePluginName } from "../support/portable-plugins/fixture-plugin.ts";
 import { portablePluginZip } from "../support/portable-zips.ts";
 
 /** A portable plugin zip whose symbols carry the plugin's name, so plugins never clash. */
-export function namedPortableZip(name: string): Uint8Array {
+export function namedPortableZip(name: string, behaviour: FixtureBehaviour = {}): Uint8Array {
   const symbols = {
     sources: [`${name}_src`],
     sinks: [`${name}_sink`],
     functions: [`${name}_echo`],
   };
   return portablePluginZip(
-    { name, behaviour: symbols, manifest: symbols },
-    { "sources/random.yaml": null, [`sources/${name}_src.yaml`]: "default:\n  interval: 100\n" },
+    { name, behaviour: { ...behaviour, ...symbols }, manifest: symbols },
+    {
+      // The default symbol metadata files would belong to the first plugin installed.
+      "sources/random.yaml": null,
+      "sources/random.json": null,
+      "sinks/file.json": null,
+      "functions/echo.json": null,
+      [`sources/${name}_src.yaml`]: "default:\n  interval: 100\n",
+    },
   );
 }
 
