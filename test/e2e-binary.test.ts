@@ -57,6 +57,27 @@ describe("the compiled binary", () => {
     await expectCleanStop(plugd);
   });
 
+  test("serves the console from the files inside it", async () => {
+    await using plugd = await spawnPlugd([
+      binary,
+      ...["serve", "--home", freshHome()],
+      ...["--host", "127.0.0.1", "--port", "0"],
+    ]);
+    const page = await fetch(`${plugd.url}/ui/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("<title>plugd console</title>");
+    const assets = [...html.matchAll(/(?:href|src)="\.\/([^"]+)"/g)].map((m) => m[1]);
+    expect(assets).toHaveLength(2);
+    for (const asset of assets) {
+      const answer = await fetch(`${plugd.url}/ui/${asset}`);
+      expect(answer.status).toBe(200);
+      expect((await answer.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    }
+    plugd.proc.kill("SIGTERM");
+    await expectCleanStop(plugd);
+  });
+
   test("exits with 100 after answering a delete with ?stop=1", async () => {
     await using plugd = await spawnPlugd([
       binary,
