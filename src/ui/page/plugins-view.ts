@@ -45,10 +45,12 @@ export class PluginsView {
     this.#filter.addEventListener("input", () => this.applyFilter());
   }
 
-  /** Refreshes now and then every `everyMs` (the poll); a failed refresh says why and goes on. */
+  /** Refreshes now and every `everyMs` while the list is seen; a failed refresh says why, goes on. */
   poll(everyMs: number): void {
     clearTimeout(this.#timer);
-    this.refresh().finally(() => {
+    // Nobody sees the list in a background tab or another view (showing it refreshes it).
+    const seen = !document.hidden && !byId("view-plugins", HTMLElement).hidden;
+    (seen ? this.refresh() : Promise.resolve()).finally(() => {
       this.#timer = setTimeout(() => this.poll(everyMs), everyMs);
     });
   }
