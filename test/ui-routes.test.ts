@@ -9,13 +9,19 @@ function assetsOf(html: string): string[] {
 }
 
 describe("the console's routes", () => {
-  test("serve index.html uncached and hashed chunks cached for good, gzipped when asked", async () => {
+  test("serve index.html revalidated (ETag, 304) and hashed chunks cached for good, gzipped when asked", async () => {
     await using server = await startServer();
     const page = await server.request("/ui/");
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toBe("text/html;charset=utf-8");
     expect(page.headers.get("cache-control")).toBe("no-cache");
     expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+    const etag = page.headers.get("etag") ?? "";
+    const again = await server.request("/ui/", { headers: { "if-none-match": etag } });
+    expect({ status: again.status, etag: again.headers.get("etag") }).toEqual({
+      status: 304,
+      etag,
+    });
     const assets = assetsOf(await page.text());
     expect(assets.map((a) => a.replace(/-[a-z0-9]+\./, "-#."))).toEqual([
       "chunk-#.css",

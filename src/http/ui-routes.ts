@@ -40,7 +40,7 @@ export function uiRoutes() {
   );
 }
 
-/** The asset, gzipped when the client takes it, with its type and cache headers; else 404. */
+/** The asset, gzipped when the client takes it, with type, cache headers and ETag (304); else 404. */
 function serveAsset(assets: Assets, path: string, request: Request): Response {
   const asset = assets.get(path);
   if (!asset) throw notFound(`the console has no file ${path}`);
@@ -55,6 +55,10 @@ function serveAsset(assets: Assets, path: string, request: Request): Response {
     // Nothing but plugd itself: no script, style, font or connection elsewhere.
     headers["content-security-policy"] =
       "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
+  }
+  headers.etag = asset.etag;
+  if (request.headers.get("if-none-match") === asset.etag) {
+    return new Response(null, { status: 304, headers });
   }
   if (gzip) headers["content-encoding"] = "gzip";
   return new Response(gzip ? asset.gzip : asset.body, { headers });
