@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { hasChromium, startBrowser, type TestBrowser } from "../support/browser.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { makeSigner, signToken } from "../support/tokens.ts";
-import { expectClean, screenshot } from "./console-kit.ts";
+import { expectClean, openView, screenshot } from "./console-kit.ts";
 
 const signer = makeSigner();
 const slow = 30_000;
@@ -44,6 +44,11 @@ describe.skipIf(!hasChromium)("the console with authentication on", () => {
       expect(await banner.isHidden()).toBe(true);
       const stored = await page.evaluate("[sessionStorage.length, localStorage.length]");
       expect(stored).toEqual([1, 0]);
+      await openView(page, "Server");
+      const facts = page.locator("#server-facts");
+      await facts.getByText("tokens (this tab sends the token you gave)").waitFor();
+      expect(await facts.textContent()).toContain("0.1.0");
+      await screenshot(page, "server");
       expectClean(watched, [401]);
     },
     slow,
