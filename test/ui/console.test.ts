@@ -100,6 +100,13 @@ describe.skipIf(!hasChromium)("the console", () => {
       await page.getByLabel("Arguments (a JSON array)").fill('["hello from the console"]');
       await page.getByRole("button", { name: "Call" }).click();
       await page.locator("#fn-result", { hasText: '"hello from the console"' }).waitFor();
+      const registry = page
+        .getByRole("list")
+        .filter({ hasText: `${portable}_echo` })
+        .last();
+      expect(await registry.textContent()).toContain(
+        `${portable}_echo portables plugin ${portable}`,
+      );
       await screenshot(page, "functions");
       expectClean(watched);
     },

@@ -3,7 +3,7 @@ import { describe, getJson, sendJson } from "./api.ts";
 import { byId, h, say } from "./dom.ts";
 
 /** Wires the try-it form; the returned function reloads the registry. */
-export function setUpFunctions(): () => Promise<void> {
+export function setUpFunctions(owners: () => Map<string, string>): () => Promise<void> {
   const select = byId("fn-name", HTMLSelectElement);
   const list = byId("fn-list", HTMLUListElement);
   const status = byId("fn-status", HTMLElement);
@@ -21,7 +21,12 @@ export function setUpFunctions(): () => Promise<void> {
       select.replaceChildren(
         ...names.map((n) => h("option", { value: n, selected: n === chosen }, n)),
       );
-      list.replaceChildren(...names.map((n) => h("li", {}, h("code", {}, n))));
+      const known = owners();
+      list.replaceChildren(
+        ...names.map((n) =>
+          h("li", {}, h("code", {}, n), " ", h("span", { class: "muted" }, known.get(n) ?? "")),
+        ),
+      );
       say(status, `${names.length} function(s) registered.`);
       if (select.value) await showOwner(select.value, owner);
     } catch (error) {

@@ -16,14 +16,15 @@ const plugins = new PluginsView((name) => {
   logs.open(name);
 });
 const installs = setUpInstall(() => void plugins.refresh());
-const loadFunctions = setUpFunctions();
+const loadFunctions = setUpFunctions(() => plugins.model.functionOwners());
 const loadData = setUpData();
 setUpFleet();
 
 const onShow: Record<string, () => unknown> = {
   plugins: () => plugins.refresh(),
   install: () => installs.loadCatalogue(),
-  functions: () => loadFunctions(),
+  // The registry names each function's plugin from the plugin list, so that is read first.
+  functions: () => plugins.refresh().then(loadFunctions),
   data: () => loadData(),
   server: () => showServer(),
 };

@@ -73,6 +73,15 @@ export class PluginModel {
     for (const [key, entry] of next) this.entries.set(key, entry);
   }
 
+  /** Which plugin exports each function, as far as the lists and descriptions read so far say. */
+  functionOwners(): Map<string, string> {
+    const owners = new Map<string, string>();
+    for (const entry of this.entries.values()) {
+      for (const fn of entry.functions ?? []) owners.set(fn, `${entry.kind} plugin ${entry.name}`);
+    }
+    return owners;
+  }
+
   /** Forgets what was described of a plugin (after an update or delete). */
   forget(kind: Kind, name: string): void {
     this.#described.delete(keyOf(kind, name));

@@ -122,7 +122,7 @@ export class PluginsView {
     if (!row) return;
     const status = entry.status?.status;
     // Most polls change nothing: a row is redrawn only when what its summary shows changed.
-    const shown = `${entry.version ?? ""}|${status ?? ""}`;
+    const shown = `${entry.version ?? ""}|${status ?? ""}|${entry.functions?.join(",") ?? ""}`;
     if (row.item.dataset.shown !== shown) {
       row.item.dataset.shown = shown;
       this.#drawSummary(row, entry);
@@ -137,6 +137,9 @@ export class PluginsView {
       h("span", { class: "version" }, entry.version ? `v${entry.version}` : "…"),
     ];
     if (status) parts.push(h("span", { class: `badge ${status}` }, status));
+    if (entry.functions?.length) {
+      parts.push(h("span", { class: "exports" }, `exports ${entry.functions.join(", ")}`));
+    }
     row.summary.replaceChildren(...parts);
   }
 
