@@ -1,11 +1,27 @@
 // /ui/ over HTTP: the embedded page's files, their types and caching, and who may load them.
 import { describe, expect, test } from "bun:test";
+import { connect } from "node:net";
 import { startServer } from "./support/server.ts";
 import { makeSigner } from "./support/tokens.ts";
 
 /** The files index.html names (`./chunk-….js`, `./chunk-….css`). */
 function assetsOf(html: string): string[] {
   return [...html.matchAll(/(?:href|src)="\.\/([^"]+)"/g)].flatMap((m) => (m[1] ? [m[1]] : []));
+}
+
+/** The status line of a GET of `path` sent as is (fetch would resolve its dot segments first). */
+function rawStatus(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: plugd\r\nConnection: close\r\n\r\n`);
+    });
+    socket.on("data", (part: Buffer) => {
+      text += part.toString("latin1");
+    });
+    socket.on("end", () => resolve(text.slice(0, text.indexOf("\r\n"))));
+    socket.on("error", reject);
+  });
 }
 
 describe("the console's routes", () => {
@@ -93,5 +109,13 @@ describe("the console's routes", () => {
     for (const asset of assetsOf(await page.text()))
       expect((await server.request(`/ui/${asset}`)).status).toBe(200);
     expect((await server.request("/plugins/sources")).status).toBe(401);
+    // A path that only starts under /ui/ is the API's path once resolved, and needs a token.
+    for (const path of [
+      "/ui/../plugins/sources",
+      "/ui/%2e%2e/plugins/sources",
+      "//ui/../plugins/sources",
+    ]) {
+      expect(await rawStatus(server.plugd.port, path)).toBe("HTTP/1.1 401 Unauthorized");
+    }
   });
 });
