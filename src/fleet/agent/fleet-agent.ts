@@ -1,0 +1,212 @@
+// FleetAgent: follows the retained desired state of its groups and itself, and reports over MQTT.
+import type { FleetConfig } from "../../config/fleet-schema.ts";
+import { describeError } from "../../errors.ts";
+import type { InstallContext } from "../../install/context.ts";
+import type { Logger } from "../../log/logger.ts";
+import { applyDesired } from "./apply-desired.ts";
+import type { ApplyReport, PluginResult } from "./apply-report.ts";
+import { type Desired, parseDesired, sha256Of } from "./desired.ts";
+import { DesiredQueue, type Winner } from "./desired-queue.ts";
+import { fleetTopics } from "./fleet-topics.ts";
+import {
+  type AgentState,
+  applyEvents,
+  type GatewayEvent,
+  type GatewayStatus,
+  type PortableSummary,
+  portableEvents,
+  portableSummaries,
+} from "./gateway-status.ts";
+import { type LinkState, MqttSession } from "./mqtt-session.ts";
+
+export interface FleetAgentOptions {
+  ctx: InstallContext;
+  config: FleetConfig;
+  publicKey: CryptoKey | undefined;
+  tls: { cert?: string; key?: string; ca?: string };
+  version: string;
+  /** How often the portables are looked at for crashes (default 2 s). */
+  watchMs?: number;
+}
+
+/** GET /fleet of a gateway in a fleet. */
+export interface FleetAgentReport {
+  enabled: true;
+  connection: LinkState;
+  broker: string;
+  protocolVersion: "5" | "3.1.1";
+  clientId: string;
+  groups: string[];
+  prefix: string;
+  signatureRequired: boolean;
+  state: AgentState;
+  appliedSha256: string;
+  desiredSha256: string;
+  lastApply: ApplyReport | null;
+  lastError: string;
+}
+
+/** One per plugd with `fleet.url` set; start() once, stop() once. */
+export class FleetAgent {
+  readonly #o: FleetAgentOptions;
+  readonly #log: Logger;
+  readonly #topics: ReturnType<typeof fleetTopics>;
+  readonly #session: MqttSession;
+  readonly #queue: DesiredQueue;
+  #state: AgentState;
+  #applied: string;
+  #desired = "";
+  #lastApply: ApplyReport | null;
+  #portables: PortableSummary[] = [];
+  #watch: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: FleetAgentOptions) {
+    this.#o = options;
+    const { config, ctx } = options;
+    this.#log = ctx.logger.child({ module: "fleet-agent" });
+    this.#topics = fleetTopics(config);
+    const stored = ctx.store.fleet.get();
+    this.#applied = stored.appliedSha256;
+    this.#lastApply = (stored.lastApply as ApplyReport | null) ?? null;
+    this.#state = this.#lastApply?.state ?? "idle";
+    this.#queue = new DesiredQueue(this.#topics.desired, (winner) => this.#apply(winner));
+    this.#session = new MqttSession({
+      ...config,
+      tls: options.tls,
+      topics: this.#topics.desired,
+      will: () => ({ topic: this.#topics.status, payload: JSON.stringify(this.#status(false)) }),
+      onConnected: () => void this.#publishStatus(),
+      onMessage: (topic, payload) => this.#queue.offer(topic, payload),
+      logger: this.#log,
+    });
+  }
+
+  /** Connects (in the background) and watches the portables. */
+  start(): void {
+    this.#log.info("joining the fleet", {
+      url: this.#o.config.url,
+      clientId: this.#o.config.clientId,
+      groups: this.#o.config.groups,
+    });
+    this.#portables = portableSummaries(this.#o.ctx);
+    this.#watch = setInterval(() => this.#lookAtPortables(), this.#o.watchMs ?? 2000);
+    this.#session.start();
+  }
+
+  /** Lets a running apply finish, says offline (retained) and disconnects. */
+  async stop(): Promise<void> {
+    clearInterval(this.#watch);
+    await this.#queue.idle();
+    const last = { topic: this.#topics.status, payload: JSON.stringify(this.#status(false)) };
+    await this.#session.stop(last);
+  }
+
+  report(): FleetAgentReport {
+    const { config } = this.#o;
+    return {
+      enabled: true,
+      connection: this.#session.state,
+      broker: config.url,
+      protocolVersion: this.#session.protocolVersion === 5 ? "5" : "3.1.1",
+      clientId: config.clientId,
+      groups: [...config.groups],
+      prefix: config.prefix,
+      signatureRequired: this.#o.publicKey !== undefined,
+      state: this.#state,
+      appliedSha256: this.#applied,
+      desiredSha256: this.#desired,
+      lastApply: this.#lastApply,
+      lastError: this.#session.lastError,
+    };
+  }
+
+  async #apply(winner: Winner): Promise<void> {
+    let desired: Desired | undefined;
+    try {
+      desired = parseDesired(winner.payload);
+    } catch (err) {
+      await this.#finish(unreadable(winner, err));
+      return;
+    }
+    if (!desired) return;
+    this.#desired = desired.sha256;
+    if (desired.sha256 === this.#applied) {
+      if (this.#state !== "applied") await this.#setState("applied");
+      return;
+    }
+    await this.#setState("applying");
+    const deps = {
+      ctx: this.#o.ctx,
+      gatewayId: this.#o.config.clientId,
+      publicKey: this.#o.publicKey,
+      applying: (_sha: string, _plan: PluginResult[]) => void this.#publishStatus(),
+    };
+    await this.#finish(await applyDesired(deps, desired, winner.topic));
+  }
+
+  async #finish(report: ApplyReport): Promise<void> {
+    this.#lastApply = report;
+    if (report.state === "applied") this.#applied = report.sha256;
+    this.#state = report.state;
+    const level = report.state === "failed" ? "warn" : "info";
+    this.#log[level](`desired state ${report.state}`, {
+      sha256: report.sha256,
+      source: report.source,
+      ...(report.error === undefined ? {} : { error: report.error }),
+    });
+    for (const event of applyEvents(report, this.#o.config.clientId)) await this.#event(event);
+    await this.#publishStatus();
+  }
+
+  async #setState(state: AgentState): Promise<void> {
+    this.#state = state;
+    await this.#publishStatus();
+  }
+
+  #lookAtPortables(): void {
+    const now = portableSummaries(this.#o.ctx);
+    const events = portableEvents(this.#portables, now, this.#o.config.clientId);
+    const changed = JSON.stringify(now) !== JSON.stringify(this.#portables);
+    this.#portables = now;
+    for (const event of events) void this.#event(event);
+    if (changed) void this.#publishStatus();
+  }
+
+  async #event(event: GatewayEvent): Promise<void> {
+    await this.#session.publish(this.#topics.events, JSON.stringify(event), false);
+  }
+
+  async #publishStatus(): Promise<void> {
+    await this.#session.publish(this.#topics.status, JSON.stringify(this.#status(true)), true);
+  }
+
+  #status(online: boolean): GatewayStatus {
+    const { config, version } = this.#o;
+    return {
+      online,
+      gatewayId: config.clientId,
+      version,
+      arch: process.arch,
+      groups: config.groups,
+      state: this.#state,
+      appliedSha256: this.#applied,
+      desiredSha256: this.#desired,
+      lastApply: this.#lastApply,
+      portables: portableSummaries(this.#o.ctx),
+      at: new Date().toISOString(),
+    };
+  }
+}
+
+/** The report of a payload that is not a desired state at all. */
+function unreadable(winner: Winner, err: unknown): ApplyReport {
+  return {
+    state: "failed",
+    sha256: sha256Of(winner.payload),
+    source: winner.topic,
+    rollout: "all",
+    at: new Date().toISOString(),
+    plan: [],
+    error: `the desired state cannot be read: ${describeError(err)}`,
+  };
+}

@@ -1,0 +1,172 @@
+// MqttSession: one connection to the broker, kept up with back-off; MQTT 5, else 3.1.1; mqtt loaded lazily.
+import type { IClientOptions, MqttClient } from "mqtt";
+import { describeError } from "../../errors.ts";
+import type { Logger } from "../../log/logger.ts";
+
+/** connecting → connected; reconnecting after a loss; unauthorized while the broker refuses us. */
+export type LinkState = "connecting" | "connected" | "reconnecting" | "unauthorized" | "stopped";
+
+export interface SessionOptions {
+  url: string;
+  clientId: string;
+  username: string;
+  password: string;
+  /** PEM texts, or undefined. */
+  tls: { cert?: string; key?: string; ca?: string };
+  /** The last will, asked for at each connect (so it says what is applied then). */
+  will(): { topic: string; payload: string };
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  /** Subscribed (QoS 1) at every connect, retained values included. */
+  topics: readonly string[];
+  onConnected(): void;
+  onMessage(topic: string, payload: Uint8Array): void;
+  logger: Logger;
+}
+
+/** CONNACK codes saying the credentials were refused (MQTT 5: 134, 135; 3.1.1: 4, 5). */
+const refusedCredentials = new Set([134, 135, 4, 5]);
+/** CONNACK codes saying the broker does not speak the protocol version (MQTT 5: 132; 3.1.1: 1). */
+const refusedVersion = new Set([132, 1]);
+
+/** A connection that reconnects on its own until stop(). */
+export class MqttSession {
+  readonly #options: SessionOptions;
+  #client: MqttClient | undefined;
+  #state: LinkState = "connecting";
+  #version: 4 | 5 = 5;
+  #failures = 0;
+  #lastError = "";
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+
+  constructor(options: SessionOptions) {
+    this.#options = options;
+  }
+
+  get state(): LinkState {
+    return this.#state;
+  }
+
+  /** The last connection error ("" once connected), for GET /fleet. */
+  get lastError(): string {
+    return this.#lastError;
+  }
+
+  get protocolVersion(): 4 | 5 {
+    return this.#version;
+  }
+
+  /** Starts connecting; returns at once. */
+  start(): void {
+    void this.#connect();
+  }
+
+  /** Publishes when connected (QoS 1); false when offline (the caller publishes again on connect). */
+  async publish(topic: string, payload: string, retain: boolean): Promise<boolean> {
+    const client = this.#client;
+    if (!client?.connected) return false;
+    try {
+      await client.publishAsync(topic, payload, { qos: 1, retain });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Publishes `last` (if connected), disconnects cleanly and stops reconnecting. */
+  async stop(last?: { topic: string; payload: string }): Promise<void> {
+    this.#stopped = true;
+    this.#state = "stopped";
+    clearTimeout(this.#timer);
+    const client = this.#client;
+    if (!client) return;
+    if (last && client.connected) await this.publish(last.topic, last.payload, true);
+    await client.endAsync(!client.connected).catch(() => undefined);
+  }
+
+  async #connect(): Promise<void> {
+    const { connect } = await import("mqtt");
+    if (this.#stopped) return;
+    const client = connect(this.#options.url, this.#clientOptions());
+    this.#client = client;
+    let closed = false;
+    client.on("connect", () => this.#onConnect(client));
+    client.on("message", (topic, payload) => this.#options.onMessage(topic, payload));
+    client.on("error", (err) => this.#onError(err));
+    client.on("close", () => {
+      if (closed) return;
+      closed = true;
+      client.removeAllListeners();
+      client.on("error", () => undefined);
+      client.end(true);
+      this.#retry();
+    });
+  }
+
+  #clientOptions(): IClientOptions {
+    const { clientId, username, password, tls } = this.#options;
+    const will = this.#options.will();
+    return {
+      protocolVersion: this.#version,
+      clientId,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      keepalive: 30,
+      will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
+      ...(username === "" ? {} : { username }),
+      ...(password === "" ? {} : { password }),
+      ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+      ...(tls.key === undefined ? {} : { key: tls.key }),
+      ...(tls.ca === undefined ? {} : { ca: [tls.ca] }),
+    };
+  }
+
+  #onConnect(client: MqttClient): void {
+    this.#failures = 0;
+    this.#state = "connected";
+    if (this.#lastError !== "") {
+      this.#options.logger.info("connected to the broker again", { url: this.#options.url });
+    }
+    this.#lastError = "";
+    const topics = Object.fromEntries(this.#options.topics.map((t) => [t, { qos: 1 as const }]));
+    client.subscribe(topics, (err) => {
+      if (err) this.#note(`the broker refused the subscriptions: ${describeError(err)}`);
+    });
+    this.#options.onConnected();
+  }
+
+  #onError(err: Error): void {
+    const code = "code" in err && typeof err.code === "number" ? err.code : undefined;
+    if (code !== undefined && refusedVersion.has(code) && this.#version === 5) {
+      this.#version = 4;
+      this.#note("the broker does not speak MQTT 5; using MQTT 3.1.1");
+      return;
+    }
+    if (code !== undefined && refusedCredentials.has(code)) {
+      this.#state = "unauthorized";
+      this.#note(`the broker refused the credentials of ${this.#options.clientId}: ${err.message}`);
+      return;
+    }
+    this.#note(`cannot connect to the broker: ${describeError(err)}`);
+  }
+
+  /** Keeps the error for GET /fleet and logs it once, not at every attempt. */
+  #note(message: string): void {
+    if (message === this.#lastError) return;
+    this.#lastError = message;
+    this.#options.logger.warn(message, { url: this.#options.url, retrying: true });
+  }
+
+  #retry(): void {
+    if (this.#stopped) return;
+    if (this.#state !== "unauthorized") this.#state = "reconnecting";
+    const { reconnectMinMs, reconnectMaxMs } = this.#options;
+    const delay = Math.min(reconnectMinMs * 2 ** this.#failures, reconnectMaxMs);
+    this.#failures++;
+    // A little jitter, so a fleet that lost its broker does not come back in one burst.
+    const jittered = delay * (0.8 + Math.random() * 0.2);
+    this.#timer = setTimeout(() => void this.#connect(), jittered);
+  }
+}
