@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
+import { brokerOptions } from "../../src/fleet/agent/broker-options.ts";
 import { type PlugdProcess, plugdFromSource, spawnPlugd } from "./plugd-process.ts";
 import { waitFor } from "./wait.ts";
 
@@ -94,7 +95,11 @@ export async function watchFleet(
   prefix = "plugd",
   options: mqtt.IClientOptions = {},
 ): Promise<FleetWatcher> {
-  const client = await mqtt.connectAsync(broker, { reconnectPeriod: 200, ...options });
+  const client = await mqtt.connectAsync({
+    ...brokerOptions(broker),
+    reconnectPeriod: 200,
+    ...options,
+  });
   const statuses = new Map<string, SeenStatus>();
   const events: Record<string, unknown>[] = [];
   client.on("message", (topic, payload) => {

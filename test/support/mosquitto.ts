@@ -15,6 +15,8 @@ export interface MosquittoOptions {
   tls?: TestCertificate;
   /** Users and passwords; set, anonymous clients are refused. */
   users?: Record<string, string>;
+  /** Log every connection (log_type all) to output(); default errors only. */
+  verbose?: boolean;
 }
 
 export interface Mosquitto extends AsyncDisposable {
@@ -25,6 +27,8 @@ export interface Mosquitto extends AsyncDisposable {
   kill(): Promise<void>;
   /** Starts it again on the same port and waits until it accepts connections. */
   start(): Promise<void>;
+  /** What the broker logged so far (every run). */
+  output(): string;
 }
 
 /** Starts mosquitto on 127.0.0.1 and waits until it accepts TCP connections. */
@@ -33,6 +37,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const port = await freePort();
   writeFileSync(join(dir, "mosquitto.conf"), configText(dir, port, options));
   let proc: Subprocess<"ignore", "pipe", "pipe"> | undefined;
+  let logged = "";
   const start = async () => {
     const started = Bun.spawn([mosquittoBinary, "-c", join(dir, "mosquitto.conf")], {
       stdin: "ignore",
@@ -40,14 +45,16 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       stderr: "pipe",
     });
     proc = started;
+    void (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of started.stderr) logged += decoder.decode(chunk, { stream: true });
+    })();
     await waitFor(
       async () => started.exitCode !== null || (await accepts(port)),
       "mosquitto to listen",
     );
     if (started.exitCode !== null) {
-      throw new Error(
-        `mosquitto exited with ${started.exitCode}: ${await new Response(started.stderr).text()}`,
-      );
+      throw new Error(`mosquitto exited with ${started.exitCode}: ${logged}`);
     }
   };
   const kill = async () => {
@@ -60,6 +67,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     port,
     kill,
     start,
+    output: () => logged,
     [Symbol.asyncDispose]: async () => {
       await kill();
       rmSync(dir, { recursive: true, force: true });
@@ -72,9 +80,11 @@ function configText(dir: string, port: number, options: MosquittoOptions): strin
     `listener ${port} 127.0.0.1`,
     "persistence false",
     "log_dest stderr",
-    "log_type error",
+    options.verbose ? "log_type all" : "log_type error",
   ];
+  // As root, mosquitto would switch to the mosquitto user, who cannot read this private folder.
   lines.push("sys_interval 1");
+  if (process.getuid?.() === 0) lines.push("user root");
   if (options.users) {
     const file = join(dir, "passwords");
     writeFileSync(file, "");

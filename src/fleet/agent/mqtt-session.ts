@@ -2,6 +2,7 @@
 import type { IClientOptions, MqttClient } from "mqtt";
 import { describeError } from "../../errors.ts";
 import type { Logger } from "../../log/logger.ts";
+import { brokerOptions } from "./broker-options.ts";
 
 /** connecting → connected; reconnecting after a loss; unauthorized while the broker refuses us. */
 export type LinkState = "connecting" | "connected" | "reconnecting" | "unauthorized" | "stopped";
@@ -88,7 +89,7 @@ export class MqttSession {
   async #connect(): Promise<void> {
     const { connect } = await import("mqtt");
     if (this.#stopped) return;
-    const client = connect(this.#options.url, this.#clientOptions());
+    const client = connect({ ...brokerOptions(this.#options.url), ...this.#clientOptions() });
     this.#client = client;
     let closed = false;
     client.on("connect", () => this.#onConnect(client));
