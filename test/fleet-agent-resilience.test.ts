@@ -21,7 +21,11 @@ function gatedZip(zip: Uint8Array) {
   const gate = new Promise<void>((resolve) => {
     open = resolve;
   });
-  return { route: async () => (await gate, new Response(zip)), open: () => open() };
+  const route = async () => {
+    await gate;
+    return new Response(zip);
+  };
+  return { route, open: () => open() };
 }
 
 describe.skipIf(!hasMosquitto)("fleet agent resilience", () => {
