@@ -11,7 +11,7 @@ import type { InstallContext } from "./install/context.ts";
 import { PluginLocks } from "./install/plugin-locks.ts";
 import { reconcile } from "./install/recovery.ts";
 import { applyPluginsFile } from "./lifecycle/apply-plugins.ts";
-import { prepareFleetAgent } from "./lifecycle/fleet-agent.ts";
+import { prepareFleetAgent, readFleetSetup } from "./lifecycle/fleet-agent.ts";
 import { listen } from "./lifecycle/listen.ts";
 import { provision } from "./lifecycle/provision.ts";
 import { startPortables } from "./lifecycle/start-portables.ts";
@@ -63,6 +63,7 @@ export interface RunningPlugd {
 export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   const startedAt = Date.now();
   const { paths, config, tls, logger } = provision(options);
+  const fleetSetup = await readFleetSetup(config);
   const stops = new StopStack();
   const access = await openAccess(config, paths, logger);
   const store = createStore(paths.storeFile);
@@ -83,7 +84,7 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   const locks = new PluginLocks();
   const ctx: InstallContext = { config, paths, store, logger, locks, portables, cgroups };
   reconcile(ctx);
-  const fleet = await prepareFleetAgent(ctx, version);
+  const fleet = await prepareFleetAgent(ctx, fleetSetup, version);
   const deps = appDeps(ctx, access, startedAt, options.onStopRequest);
   const app = createApp({ ...deps, dataPlane, fleet });
   const { server, port, url } = listen(app, config, tls);

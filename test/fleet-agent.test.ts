@@ -4,6 +4,7 @@ import { exportDocument, startGateway, watchFleet } from "./support/fleet-kit.ts
 import { startFileServer } from "./support/http-fixtures.ts";
 import { hasMosquitto, startMosquitto } from "./support/mosquitto.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";
+import { startServer } from "./support/server.ts";
 
 const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest("hex");
 
@@ -14,6 +15,20 @@ function zips() {
     "/echo.zip": nativePluginZip({ type: "functions", name: "echo" }),
   });
 }
+
+test("GET /fleet says the agent is off when fleet.url is not set", async () => {
+  await using server = await startServer();
+  const res = await server.request("/fleet");
+  expect(res.status).toBe(200);
+  expect(await res.json()).toEqual({ enabled: false });
+});
+
+test("a bad fleet.publicKey stops the start, naming the key", async () => {
+  const config = "fleet:\n  url: mqtt://127.0.0.1:1\n  publicKey: bm90IGEga2V5\n";
+  await expect(startServer({ config })).rejects.toThrow(
+    "fleet.publicKey: an Ed25519 public key is a PEM",
+  );
+});
 
 describe.skipIf(!hasMosquitto)("fleet agent with mosquitto", () => {
   test("every gateway of the group converges on the desired state, then on its change, and reports it", async () => {

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { FleetConfig } from "../config/fleet-schema.ts";
 import { ConfigError } from "../config/load.ts";
+import type { Config } from "../config/schema.ts";
 import { describeError } from "../errors.ts";
 import type { FleetAgentReport } from "../fleet/agent/fleet-agent.ts";
 import type { InstallContext } from "../install/context.ts";
@@ -17,17 +18,35 @@ export interface FleetPart extends FleetView {
   start(stops: StopStack): void;
 }
 
+/** What the agent needs from files and keys, read before anything opens. */
+export interface FleetSetup {
+  publicKey: CryptoKey | undefined;
+  tls: { cert?: string; key?: string; ca?: string };
+}
+
 /**
- * Off (`fleet.url` empty): a view that says so, and nothing loaded. On: reads the public key
- * and TLS files and builds the agent, which loads MQTT.js only when it connects.
+ * Reads and checks the fleet's public key and TLS files; undefined when `fleet.url` is empty.
+ * Called before the store opens, so a bad file stops the start with nothing to close.
  * @throws ConfigError naming the key of a file or key that cannot be read.
  */
-export async function prepareFleetAgent(ctx: InstallContext, version: string): Promise<FleetPart> {
-  const { fleet } = ctx.config;
-  if (fleet.url === "") return { report: () => ({ enabled: false }), start: () => undefined };
-  const publicKey = await readPublicKey(fleet, ctx.config.configFile);
+export async function readFleetSetup(config: Config): Promise<FleetSetup | undefined> {
+  const { fleet } = config;
+  if (fleet.url === "") return undefined;
+  return { publicKey: await readPublicKey(fleet, config.configFile), tls: readTls(fleet) };
+}
+
+/**
+ * Off (no setup): a view that says so, and nothing loaded. On: the agent, which loads MQTT.js
+ * only when it connects.
+ */
+export async function prepareFleetAgent(
+  ctx: InstallContext,
+  setup: FleetSetup | undefined,
+  version: string,
+): Promise<FleetPart> {
+  if (!setup) return { report: () => ({ enabled: false }), start: () => undefined };
   const { FleetAgent } = await import("../fleet/agent/fleet-agent.ts");
-  const agent = new FleetAgent({ ctx, config: fleet, publicKey, tls: readTls(fleet), version });
+  const agent = new FleetAgent({ ctx, config: ctx.config.fleet, ...setup, version });
   return {
     report: () => agent.report(),
     start: (stops) => {

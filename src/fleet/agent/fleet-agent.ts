@@ -13,6 +13,7 @@ import {
   applyEvents,
   type GatewayEvent,
   type GatewayStatus,
+  installedPlugins,
   type PortableSummary,
   portableEvents,
   portableSummaries,
@@ -192,6 +193,7 @@ export class FleetAgent {
       appliedSha256: this.#applied,
       desiredSha256: this.#desired,
       lastApply: this.#lastApply,
+      plugins: installedPlugins(this.#o.ctx),
       portables: portableSummaries(this.#o.ctx),
       at: new Date().toISOString(),
     };

@@ -1,4 +1,5 @@
 // The retained status a gateway publishes, and the events its changes make.
+import { nativeTypes } from "../../config/home.ts";
 import type { InstallContext } from "../../install/context.ts";
 import type { ApplyReport } from "./apply-report.ts";
 
@@ -24,6 +25,8 @@ export interface GatewayStatus {
   /** The sha256 of the desired state being applied, or last seen. */
   desiredSha256: string;
   lastApply: ApplyReport | null;
+  /** Every installed plugin by its export key (`sinks_file`, or a portable's name). */
+  plugins: string[];
   portables: PortableSummary[];
   at: string;
 }
@@ -45,6 +48,14 @@ export interface GatewayEvent {
   plugin?: string;
   message?: string;
   restarts?: number;
+}
+
+/** The keys of every installed plugin, as the export names them. */
+export function installedPlugins(ctx: InstallContext): string[] {
+  const native = nativeTypes.flatMap((type) =>
+    ctx.store.plugins.names(type).map((n) => `${type}_${n}`),
+  );
+  return [...native, ...ctx.store.plugins.names("portables")];
 }
 
 /** Each installed portable plugin's status and restarts. */
