@@ -4,7 +4,7 @@ import type { FleetConfig } from "../config/fleet-schema.ts";
 import { ConfigError } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { describeError } from "../errors.ts";
-import type { FleetAgentReport } from "../fleet/agent/fleet-agent.ts";
+import type { FleetAgentReport } from "../fleet/agent/gateway-status.ts";
 import type { InstallContext } from "../install/context.ts";
 import type { StopStack } from "./stop-stack.ts";
 

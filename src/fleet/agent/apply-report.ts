@@ -1,5 +1,7 @@
 // What the fleet agent says about one desired state: its plan, each plugin's result, and why it failed.
 import { describeError } from "../../errors.ts";
+import { sha256Of } from "./desired.ts";
+import type { Winner } from "./desired-queue.ts";
 
 /** The last apply's outcome; "applying" is only ever the agent's current state, never stored. */
 export type ApplyState = "applied" | "failed" | "deferred";
@@ -73,4 +75,17 @@ function keyErrors(err: unknown): Map<string, string> {
     }
   }
   return out;
+}
+
+/** The report of a payload that is not a desired state at all. */
+export function unreadable(winner: Winner, err: unknown): ApplyReport {
+  return {
+    state: "failed",
+    sha256: sha256Of(winner.payload),
+    source: winner.topic,
+    rollout: "all",
+    at: new Date().toISOString(),
+    plan: [],
+    error: `the desired state cannot be read: ${describeError(err)}`,
+  };
 }

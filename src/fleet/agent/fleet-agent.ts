@@ -1,16 +1,16 @@
 // FleetAgent: follows the retained desired state of its groups and itself, and reports over MQTT.
 import type { FleetConfig } from "../../config/fleet-schema.ts";
-import { describeError } from "../../errors.ts";
 import type { InstallContext } from "../../install/context.ts";
 import type { Logger } from "../../log/logger.ts";
 import { applyDesired } from "./apply-desired.ts";
-import type { ApplyReport, PluginResult } from "./apply-report.ts";
-import { type Desired, parseDesired, sha256Of } from "./desired.ts";
+import { type ApplyReport, unreadable } from "./apply-report.ts";
+import { type Desired, parseDesired } from "./desired.ts";
 import { DesiredQueue, type Winner } from "./desired-queue.ts";
 import { fleetTopics } from "./fleet-topics.ts";
 import {
   type AgentState,
   applyEvents,
+  type FleetAgentReport,
   type GatewayEvent,
   type GatewayStatus,
   installedPlugins,
@@ -18,7 +18,7 @@ import {
   portableEvents,
   portableSummaries,
 } from "./gateway-status.ts";
-import { type LinkState, MqttSession } from "./mqtt-session.ts";
+import { MqttSession } from "./mqtt-session.ts";
 
 export interface FleetAgentOptions {
   ctx: InstallContext;
@@ -28,23 +28,6 @@ export interface FleetAgentOptions {
   version: string;
   /** How often the portables are looked at for crashes (default 2 s). */
   watchMs?: number;
-}
-
-/** GET /fleet of a gateway in a fleet. */
-export interface FleetAgentReport {
-  enabled: true;
-  connection: LinkState;
-  broker: string;
-  protocolVersion: "5" | "3.1.1";
-  clientId: string;
-  groups: string[];
-  prefix: string;
-  signatureRequired: boolean;
-  state: AgentState;
-  appliedSha256: string;
-  desiredSha256: string;
-  lastApply: ApplyReport | null;
-  lastError: string;
 }
 
 /** One per plugd with `fleet.url` set; start() once, stop() once. */
@@ -140,7 +123,7 @@ export class FleetAgent {
       ctx: this.#o.ctx,
       gatewayId: this.#o.config.clientId,
       publicKey: this.#o.publicKey,
-      applying: (_sha: string, _plan: PluginResult[]) => void this.#publishStatus(),
+      applying: () => void this.#publishStatus(),
     };
     await this.#finish(await applyDesired(deps, desired, winner.topic));
   }
@@ -198,17 +181,4 @@ export class FleetAgent {
       at: new Date().toISOString(),
     };
   }
-}
-
-/** The report of a payload that is not a desired state at all. */
-function unreadable(winner: Winner, err: unknown): ApplyReport {
-  return {
-    state: "failed",
-    sha256: sha256Of(winner.payload),
-    source: winner.topic,
-    rollout: "all",
-    at: new Date().toISOString(),
-    plan: [],
-    error: `the desired state cannot be read: ${describeError(err)}`,
-  };
 }

@@ -2,6 +2,7 @@
 import { nativeTypes } from "../../config/home.ts";
 import type { InstallContext } from "../../install/context.ts";
 import type { ApplyReport } from "./apply-report.ts";
+import type { LinkState } from "./mqtt-session.ts";
 
 /** The agent's state: idle before any desired state, applying during one, else the last outcome. */
 export type AgentState = "idle" | "applying" | ApplyReport["state"];
@@ -29,6 +30,23 @@ export interface GatewayStatus {
   plugins: string[];
   portables: PortableSummary[];
   at: string;
+}
+
+/** GET /fleet of a gateway in a fleet. */
+export interface FleetAgentReport {
+  enabled: true;
+  connection: LinkState;
+  broker: string;
+  protocolVersion: "5" | "3.1.1";
+  clientId: string;
+  groups: string[];
+  prefix: string;
+  signatureRequired: boolean;
+  state: AgentState;
+  appliedSha256: string;
+  desiredSha256: string;
+  lastApply: ApplyReport | null;
+  lastError: string;
 }
 
 /** One line of `<prefix>/gateways/<id>/events` (not retained). */
