@@ -32,6 +32,7 @@ export function brokerTarget(flags: BrokerFlags): BrokerTarget {
     ...brokerOptions(url),
     reconnectPeriod: 0,
     connectTimeout: 10_000,
+    writeCache: false,
     ...(fleet.username === "" ? {} : { username: fleet.username }),
     ...(fleet.password === "" ? {} : { password: fleet.password }),
     ...(fleet.cafile === "" ? {} : { ca: [readFileSync(fleet.cafile, "utf8")] }),

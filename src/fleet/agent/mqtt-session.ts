@@ -115,6 +115,8 @@ export class MqttSession {
       reconnectPeriod: 0,
       connectTimeout: 10_000,
       keepalive: 30,
+      // MQTT.js otherwise pre-builds 65,536 two-byte buffers (about 7 MiB) to write numbers with.
+      writeCache: false,
       will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
       ...(username === "" ? {} : { username }),
       ...(password === "" ? {} : { password }),
