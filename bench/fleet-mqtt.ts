@@ -109,8 +109,18 @@ async function fleetRun() {
   }
 }
 
-/** Idle RSS of one plugd (`command` for its home), with or without a connected (idle) agent. */
-async function idleRss(command: (home: string) => string[], withAgent: boolean): Promise<number> {
+/** VmRSS and RssAnon (private memory; the rest is mostly pages of the executable) of `pid`. */
+async function memoryOf(pid: number): Promise<{ rss: number; anon: number }> {
+  const status = await Bun.file(`/proc/${pid}/status`).text();
+  const anon = Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+  return { rss: await rssOf(pid), anon };
+}
+
+/** Idle memory of one plugd (`command` for its home), with or without a connected (idle) agent. */
+async function idleRss(
+  command: (home: string) => string[],
+  withAgent: boolean,
+): Promise<{ rss: number; anon: number }> {
   const home = mkdtempSync(join(tmpdir(), "plugd-bench-agent-"));
   mkdirSync(join(home, "etc"), { recursive: true });
   const fleet = withAgent
@@ -119,38 +129,39 @@ async function idleRss(command: (home: string) => string[], withAgent: boolean):
   writeFileSync(join(home, "etc", "plugd.yaml"), `portable:\n  cgroups: false\n${fleet}`);
   await using plugd = await spawnPlugd(command(home));
   try {
-    if (withAgent) {
-      while (
-        ((await (await fetch(`${plugd.url}/fleet`)).json()) as { connection: string })
-          .connection !== "connected"
-      ) {
-        await Bun.sleep(20);
-      }
-    }
+    // Both ask GET /fleet the same way, so HTTP costs the same with and without the agent.
+    const ready = async () => {
+      const report = (await (await fetch(`${plugd.url}/fleet`)).json()) as { connection?: string };
+      return withAgent ? report.connection === "connected" : true;
+    };
+    while (!(await ready())) await Bun.sleep(20);
     await Bun.sleep(idleMs);
-    return await rssOf(plugd.proc.pid);
+    return await memoryOf(plugd.proc.pid);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
 }
 
-/** Medians of `rssRounds` idle RSS readings without and with the agent, taken in turns. */
+/** Medians of `rssRounds` idle memory readings without and with the agent, taken in turns. */
 async function agentCost(name: string, command: (home: string) => string[]): Promise<void> {
-  const without: number[] = [];
-  const withAgent: number[] = [];
+  const without: { rss: number; anon: number }[] = [];
+  const withAgent: { rss: number; anon: number }[] = [];
   for (let round = 0; round < rssRounds; round++) {
     without.push(await idleRss(command, false));
     withAgent.push(await idleRss(command, true));
   }
-  const a = median(without) / MiB;
-  const b = median(withAgent) / MiB;
+  const mib = (list: { rss: number; anon: number }[], key: "rss" | "anon") =>
+    median(list.map((m) => m[key])) / MiB;
+  const [a, b] = [mib(without, "rss"), mib(withAgent, "rss")];
+  const [anonA, anonB] = [mib(without, "anon"), mib(withAgent, "anon")];
   console.log(
     `idle RSS, ${name} (medians of ${rssRounds}, ${idleMs} ms idle): without agent ${a.toFixed(1)} MiB, ` +
-      `with a connected agent ${b.toFixed(1)} MiB: +${(b - a).toFixed(1)} MiB (goal ≤ 5 MiB)`,
+      `with a connected agent ${b.toFixed(1)} MiB: +${(b - a).toFixed(1)} MiB (goal ≤ 5 MiB); ` +
+      `of it anonymous (private) +${(anonB - anonA).toFixed(1)} MiB (${anonA.toFixed(1)} → ${anonB.toFixed(1)})`,
   );
 }
 
-await fleetRun();
+if (process.env.BENCH_ONLY !== "rss") await fleetRun();
 const binary = join(repoRoot, ".bench-cache", "fleet-mqtt", "plugd");
 await buildTarget(host, binary, "bench");
 await agentCost("compiled binary", (home) => [binary, ...serveArgs(home, 0)]);
