@@ -95,7 +95,7 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   stops.push(() => drain(ctx, Promise.all([server.stop(), booted]), server, stopTimeoutMs));
   // Registered last, so it stops first: an apply it runs finishes while the API still serves.
-  fleet.start(stops);
+  fleet.start(stops, stopTimeoutMs);
   const stop = () => stops.run();
   return { url, port, config, ctx, stop, [Symbol.asyncDispose]: stop };
 }

@@ -6,7 +6,7 @@ import type { Config } from "../config/schema.ts";
 import { describeError } from "../errors.ts";
 import type { FleetAgentReport } from "../fleet/agent/gateway-status.ts";
 import type { InstallContext } from "../install/context.ts";
-import type { StopStack } from "./stop-stack.ts";
+import { type StopStack, settlesWithin } from "./stop-stack.ts";
 
 /** What GET /fleet answers, with or without an agent. */
 export interface FleetView {
@@ -15,7 +15,8 @@ export interface FleetView {
 
 /** The prepared agent: start() after the boot registers its stop. */
 export interface FleetPart extends FleetView {
-  start(stops: StopStack): void;
+  /** Connects in the background; its stop (bounded by `stopTimeoutMs`) goes on `stops`. */
+  start(stops: StopStack, stopTimeoutMs: number): void;
 }
 
 /** What the agent needs from files and keys, read before anything opens. */
@@ -49,9 +50,18 @@ export async function prepareFleetAgent(
   const agent = new FleetAgent({ ctx, config: ctx.config.fleet, ...setup, version });
   return {
     report: () => agent.report(),
-    start: (stops) => {
+    start: (stops, stopTimeoutMs) => {
       agent.start();
-      stops.push(() => agent.stop());
+      stops.push(async () => {
+        // An apply cut short is rolled back by the install journal at the next start.
+        if (!(await settlesWithin(agent.idle(), stopTimeoutMs))) {
+          ctx.logger.warn("a fleet apply is still running at the stop timeout; stopping anyway", {
+            module: "fleet-agent",
+            stopTimeoutMs,
+          });
+        }
+        await agent.stop();
+      });
     },
   };
 }

@@ -77,10 +77,14 @@ export class FleetAgent {
     this.#session.start();
   }
 
-  /** Lets a running apply finish, says offline (retained) and disconnects. */
+  /** Resolves once no apply is running. */
+  idle(): Promise<void> {
+    return this.#queue.idle();
+  }
+
+  /** Stops watching, says offline (retained) and disconnects; call after idle() (or its timeout). */
   async stop(): Promise<void> {
     clearInterval(this.#watch);
-    await this.#queue.idle();
     const last = { topic: this.#topics.status, payload: JSON.stringify(this.#status(false)) };
     await this.#session.stop(last);
   }
