@@ -113,8 +113,12 @@ export function portableEvents(
   const at = new Date().toISOString();
   const events: GatewayEvent[] = [];
   for (const plugin of now) {
-    const old = before.find((p) => p.name === plugin.name);
-    if (!old) continue;
+    // A plugin installed since the last look started with no restarts.
+    const old = before.find((p) => p.name === plugin.name) ?? {
+      restarts: 0,
+      status: "",
+      errMsg: "",
+    };
     if (plugin.restarts > old.restarts) {
       events.push({
         type: "plugin-crashed",
