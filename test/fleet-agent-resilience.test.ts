@@ -70,7 +70,12 @@ describe.skipIf(!hasMosquitto)("fleet agent resilience", () => {
     const first = exportDocument({ sources_random: files.url("/random.zip") });
     const second = exportDocument({ sinks_file: files.url("/file.zip") });
     await fleet.publish("plugd/groups/lab/desired", first);
-    await fleet.until(["gw-q"], (s) => s.state === "applying", "the first apply to start");
+    const planned = (s: { state: string; applyingPlan?: unknown }) =>
+      s.state === "applying" && JSON.stringify(s.applyingPlan).includes("pending");
+    await fleet.until(["gw-q"], planned, "the first apply to start, with its plan");
+    expect(fleet.statuses.get("gw-q")?.applyingPlan).toEqual([
+      { key: "sources_random", action: "install", result: "pending" },
+    ]);
     await waitFor(() => files.hits("/random.zip") === 1, "the slow download to start");
     await fleet.publish("plugd/groups/lab/desired", second);
     slow.open();

@@ -10,6 +10,7 @@ import {
   type ApplyReport,
   failureMessage,
   type PluginResult,
+  pendingResults,
   planResults,
 } from "./apply-report.ts";
 import { type Desired, signedText } from "./desired.ts";
@@ -56,7 +57,7 @@ export async function applyDesired(
     const content = await documentText(deps.ctx, desired);
     const options = { partial: false, v2: true } as const;
     plan = (await importConfiguration(deps.ctx, { content }, { ...options, dryRun: true })).plan;
-    deps.applying(desired.sha256, planResults(plan));
+    deps.applying(desired.sha256, pendingResults(plan));
     await importConfiguration(deps.ctx, { content }, { ...options, dryRun: false });
   } catch (err) {
     const report = { ...base, state: "failed" as const, plan: planResults(plan, err) };

@@ -10,8 +10,11 @@ export interface PluginResult {
   key: string;
   /** install, update, remove or unchanged, as POST /data/import plans it. */
   action: string;
-  /** done or unchanged once applied; failed for the key that failed; not applied for the rest. */
-  result: "done" | "unchanged" | "failed" | "not applied";
+  /**
+   * done or unchanged once applied; failed for the key that failed, not applied for the rest;
+   * pending while the apply runs.
+   */
+  result: "done" | "unchanged" | "failed" | "not applied" | "pending";
   error?: string;
 }
 
@@ -26,6 +29,15 @@ export interface ApplyReport {
   plan: PluginResult[];
   /** Why it failed or was refused; absent otherwise. */
   error?: string;
+}
+
+/** The plan rows while the apply runs: changes pending, the rest unchanged. */
+export function pendingResults(plan: readonly { key: string; action: string }[]): PluginResult[] {
+  return plan.map(({ key, action }) => ({
+    key,
+    action,
+    result: action === "unchanged" ? "unchanged" : "pending",
+  }));
 }
 
 /** The plan rows as the apply left them: all done, or failed/not applied when it threw `err`. */

@@ -3,7 +3,7 @@ import type { FleetConfig } from "../../config/fleet-schema.ts";
 import type { InstallContext } from "../../install/context.ts";
 import type { Logger } from "../../log/logger.ts";
 import { applyDesired } from "./apply-desired.ts";
-import { type ApplyReport, unreadable } from "./apply-report.ts";
+import { type ApplyReport, type PluginResult, unreadable } from "./apply-report.ts";
 import { type Desired, parseDesired } from "./desired.ts";
 import { DesiredQueue, type Winner } from "./desired-queue.ts";
 import { fleetTopics } from "./fleet-topics.ts";
@@ -41,6 +41,8 @@ export class FleetAgent {
   #applied: string;
   #desired = "";
   #lastApply: ApplyReport | null;
+  /** The plan of the apply running now (empty otherwise). */
+  #plan: PluginResult[] = [];
   #portables: PortableSummary[] = [];
   #watch: ReturnType<typeof setInterval> | undefined;
 
@@ -127,13 +129,17 @@ export class FleetAgent {
       ctx: this.#o.ctx,
       gatewayId: this.#o.config.clientId,
       publicKey: this.#o.publicKey,
-      applying: () => void this.#publishStatus(),
+      applying: (_sha256: string, plan: PluginResult[]) => {
+        this.#plan = plan;
+        void this.#publishStatus();
+      },
     };
     await this.#finish(await applyDesired(deps, desired, winner.topic));
   }
 
   async #finish(report: ApplyReport): Promise<void> {
     this.#lastApply = report;
+    this.#plan = [];
     if (report.state === "applied") this.#applied = report.sha256;
     this.#state = report.state;
     const level = report.state === "failed" ? "warn" : "info";
@@ -180,6 +186,7 @@ export class FleetAgent {
       appliedSha256: this.#applied,
       desiredSha256: this.#desired,
       lastApply: this.#lastApply,
+      applyingPlan: this.#plan,
       plugins: installedPlugins(this.#o.ctx),
       portables: portableSummaries(this.#o.ctx),
       at: new Date().toISOString(),

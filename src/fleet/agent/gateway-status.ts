@@ -1,7 +1,7 @@
 // The retained status a gateway publishes, and the events its changes make.
 import { nativeTypes } from "../../config/home.ts";
 import type { InstallContext } from "../../install/context.ts";
-import type { ApplyReport } from "./apply-report.ts";
+import type { ApplyReport, PluginResult } from "./apply-report.ts";
 import type { LinkState } from "./mqtt-session.ts";
 
 /** The agent's state: idle before any desired state, applying during one, else the last outcome. */
@@ -26,6 +26,8 @@ export interface GatewayStatus {
   /** The sha256 of the desired state being applied, or last seen. */
   desiredSha256: string;
   lastApply: ApplyReport | null;
+  /** While applying: the plan being applied (changes "pending"); else empty. */
+  applyingPlan: PluginResult[];
   /** Every installed plugin by its export key (`sinks_file`, or a portable's name). */
   plugins: string[];
   portables: PortableSummary[];
