@@ -13,7 +13,7 @@ import {
   type FleetAgentReport,
   type GatewayEvent,
   type GatewayStatus,
-  installedPlugins,
+  gatewayStatus,
   type PortableSummary,
   portableEvents,
   portableSummaries,
@@ -55,7 +55,14 @@ export class FleetAgent {
     this.#applied = stored.appliedSha256;
     this.#lastApply = (stored.lastApply as ApplyReport | null) ?? null;
     this.#state = this.#lastApply?.state ?? "idle";
-    this.#queue = new DesiredQueue(this.#topics.desired, (winner) => this.#apply(winner));
+    this.#queue = new DesiredQueue(this.#topics.desired, (winner) =>
+      // applyDesired reports its failures; this catches a fault of the agent itself (a store
+      // that cannot be written, say), which must not end plugd.
+      this.#apply(winner).catch((err: unknown) => {
+        this.#state = "failed";
+        this.#log.error("the fleet agent could not handle a desired state", { error: err });
+      }),
+    );
     this.#session = new MqttSession({
       ...config,
       tls: options.tls,
@@ -171,25 +178,28 @@ export class FleetAgent {
   }
 
   async #publishStatus(): Promise<void> {
-    await this.#session.publish(this.#topics.status, JSON.stringify(this.#status(true)), true);
+    let payload: string;
+    try {
+      payload = JSON.stringify(this.#status(true));
+    } catch (err) {
+      this.#log.error("the fleet status could not be built", { error: err });
+      return;
+    }
+    await this.#session.publish(this.#topics.status, payload, true);
   }
 
   #status(online: boolean): GatewayStatus {
-    const { config, version } = this.#o;
-    return {
+    const { config, version, ctx } = this.#o;
+    return gatewayStatus(ctx, {
       online,
       gatewayId: config.clientId,
       version,
-      arch: process.arch,
       groups: config.groups,
       state: this.#state,
       appliedSha256: this.#applied,
       desiredSha256: this.#desired,
       lastApply: this.#lastApply,
       applyingPlan: this.#plan,
-      plugins: installedPlugins(this.#o.ctx),
-      portables: portableSummaries(this.#o.ctx),
-      at: new Date().toISOString(),
-    };
+    });
   }
 }

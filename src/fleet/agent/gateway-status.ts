@@ -70,6 +70,20 @@ export interface GatewayEvent {
   restarts?: number;
 }
 
+/** The status: the agent's `parts`, with the arch, plugins, portables and time added. */
+export function gatewayStatus(
+  ctx: InstallContext,
+  parts: Omit<GatewayStatus, "arch" | "plugins" | "portables" | "at">,
+): GatewayStatus {
+  return {
+    ...parts,
+    arch: process.arch,
+    plugins: installedPlugins(ctx),
+    portables: portableSummaries(ctx),
+    at: new Date().toISOString(),
+  };
+}
+
 /** The keys of every installed plugin, as the export names them. */
 export function installedPlugins(ctx: InstallContext): string[] {
   const native = nativeTypes.flatMap((type) =>
