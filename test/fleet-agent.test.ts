@@ -1,10 +1,12 @@
 // The fleet agent against a real mosquitto: gateways (plugd processes) follow a group's desired state.
 import { describe, expect, test } from "bun:test";
+import { generateKeyPair } from "../src/fleet/agent/signature.ts";
 import { exportDocument, startGateway, watchFleet } from "./support/fleet-kit.ts";
 import { startFileServer } from "./support/http-fixtures.ts";
 import { hasMosquitto, startMosquitto } from "./support/mosquitto.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";
 import { startServer } from "./support/server.ts";
+import { waitFor } from "./support/wait.ts";
 
 const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest("hex");
 
@@ -28,6 +30,27 @@ test("a bad fleet.publicKey stops the start, naming the key", async () => {
   await expect(startServer({ config })).rejects.toThrow(
     "fleet.publicKey: an Ed25519 public key is a PEM",
   );
+});
+
+test("a public key file named relative to the home folder is read; an unreachable broker is a clear status", async () => {
+  const { publicPem } = await generateKeyPair();
+  await using server = await startServer({
+    config: "fleet:\n  url: mqtt://127.0.0.1:1\n  clientId: gw-r\n  publicKey: etc/fleet.pub\n",
+    files: { "etc/fleet.pub": publicPem },
+  });
+  await waitFor(async () => {
+    const report = (await (await server.request("/fleet")).json()) as { lastError: string };
+    return report.lastError !== "";
+  }, "the first connection attempt to fail");
+  expect(await (await server.request("/fleet")).json()).toMatchObject({
+    enabled: true,
+    connection: "reconnecting",
+    broker: "mqtt://127.0.0.1:1",
+    clientId: "gw-r",
+    signatureRequired: true,
+    state: "idle",
+    lastError: expect.stringContaining("cannot connect to the broker"),
+  });
 });
 
 describe.skipIf(!hasMosquitto)("fleet agent with mosquitto", () => {

@@ -1,5 +1,6 @@
 // The fleet agent as a part of plugd: checked before listening, started after the boot, stopped first.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { FleetConfig } from "../config/fleet-schema.ts";
 import { ConfigError } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
@@ -33,7 +34,7 @@ export interface FleetSetup {
 export async function readFleetSetup(config: Config): Promise<FleetSetup | undefined> {
   const { fleet } = config;
   if (fleet.url === "") return undefined;
-  return { publicKey: await readPublicKey(fleet, config.configFile), tls: readTls(fleet) };
+  return { publicKey: await readPublicKey(fleet, config), tls: readTls(fleet) };
 }
 
 /**
@@ -66,16 +67,16 @@ export async function prepareFleetAgent(
   };
 }
 
-async function readPublicKey(
-  fleet: FleetConfig,
-  configFile: string,
-): Promise<CryptoKey | undefined> {
+async function readPublicKey(fleet: FleetConfig, config: Config): Promise<CryptoKey | undefined> {
   if (fleet.publicKey === "") return undefined;
   const { importPublicKey } = await import("../fleet/agent/signature.ts");
+  // A file named relative to the home folder, as the other files of the configuration are.
+  const file = resolve(config.home, fleet.publicKey.trim());
+  const text = !fleet.publicKey.includes("-----BEGIN") && existsSync(file) ? file : fleet.publicKey;
   try {
-    return await importPublicKey(fleet.publicKey);
+    return await importPublicKey(text);
   } catch (err) {
-    throw new ConfigError(`${configFile}: fleet.publicKey: ${describeError(err)}`);
+    throw new ConfigError(`${config.configFile}: fleet.publicKey: ${describeError(err)}`);
   }
 }
 
