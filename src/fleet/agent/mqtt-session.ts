@@ -87,9 +87,18 @@ export class MqttSession {
   }
 
   async #connect(): Promise<void> {
-    const { connect } = await import("mqtt");
-    if (this.#stopped) return;
-    const client = connect({ ...brokerOptions(this.#options.url), ...this.#clientOptions() });
+    let client: MqttClient;
+    try {
+      const { connect } = await import("mqtt");
+      if (this.#stopped) return;
+      client = connect({ ...brokerOptions(this.#options.url), ...this.#clientOptions() });
+    } catch (err) {
+      // A connection that cannot even be set up (a TLS file MQTT.js refuses, say) is retried
+      // like any other: it is a status and one log line, never the end of plugd.
+      this.#note(`cannot connect to the broker: ${describeError(err)}`);
+      this.#retry();
+      return;
+    }
     this.#client = client;
     let closed = false;
     client.on("connect", () => this.#onConnect(client));
