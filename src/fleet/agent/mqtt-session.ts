@@ -175,10 +175,21 @@ export class MqttSession {
     if (this.#stopped) return;
     if (this.#state !== "unauthorized") this.#state = "reconnecting";
     const { reconnectMinMs, reconnectMaxMs } = this.#options;
-    const delay = Math.min(reconnectMinMs * 2 ** this.#failures, reconnectMaxMs);
-    this.#failures++;
-    // A little jitter, so a fleet that lost its broker does not come back in one burst.
-    const jittered = delay * (0.8 + Math.random() * 0.2);
-    this.#timer = setTimeout(() => void this.#connect(), jittered);
+    const delay = reconnectDelay(this.#failures++, reconnectMinMs, reconnectMaxMs, Math.random());
+    this.#timer = setTimeout(() => void this.#connect(), delay);
   }
+}
+
+/**
+ * The wait before attempt `failures + 1`: `minMs` doubled per failure up to `maxMs`, less up to
+ * 20 % by `random` (0..1), so a fleet that lost its broker does not come back in one burst.
+ */
+export function reconnectDelay(
+  failures: number,
+  minMs: number,
+  maxMs: number,
+  random: number,
+): number {
+  const delay = Math.min(minMs * 2 ** failures, maxMs);
+  return delay * (0.8 + random * 0.2);
 }
