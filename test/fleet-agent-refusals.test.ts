@@ -52,7 +52,7 @@ describe.skipIf(!hasMosquitto)("fleet agent refusals", () => {
     expect(failures.map((e) => e.gatewayId).sort()).toEqual(ids);
   }, 120_000);
 
-  test("with a public key, unsigned and badly signed states are refused and a signed one applies", async () => {
+  test("with a public key, unsigned, badly signed and widened states are refused and a signed one applies", async () => {
     await using broker = await startMosquitto();
     await using files = startFileServer({
       "/file.zip": nativePluginZip({ type: "sinks", name: "file" }),
@@ -72,18 +72,26 @@ describe.skipIf(!hasMosquitto)("fleet agent refusals", () => {
     expect(fleet.statuses.get("gw-s")?.lastApply?.error).toBe(
       "refused: the desired state is not signed, and fleet.publicKey requires a signature",
     );
+    const refusals = (n: number) => () =>
+      fleet.events.filter((e) => e.type === "refused").length === n;
     const forged = await signText(await importPrivateKey(other.privatePem), doc);
     await fleet.publish(
       "plugd/groups/lab/desired",
-      JSON.stringify({ document: doc, signature: forged, rollout: "100%" }),
+      JSON.stringify({ document: doc, signature: forged }),
     );
-    await fleet.until(
-      ["gw-s"],
-      (s) => s.lastApply?.error === "refused: the signature does not verify with fleet.publicKey",
-      "the forged state refused",
+    await waitFor(refusals(2), "the state signed by another key refused");
+    // Signed by the trusted key for a 10% roll-out, published for everyone: refused too.
+    const staged = await signText(
+      await importPrivateKey(trusted.privatePem),
+      `rollout 10%\n${doc}`,
+    );
+    const widened = { document: doc, signature: staged, rollout: "100%" };
+    await fleet.publish("plugd/groups/lab/desired", JSON.stringify(widened));
+    await waitFor(refusals(3), "the widened roll-out refused");
+    expect(fleet.statuses.get("gw-s")?.lastApply?.error).toBe(
+      "refused: the signature does not verify with fleet.publicKey",
     );
     expect(await gw.get("/plugins/sinks")).toEqual([]);
-    expect(fleet.events.filter((e) => e.type === "refused")).toHaveLength(2);
     const signature = await signText(await importPrivateKey(trusted.privatePem), doc);
     await fleet.publish("plugd/groups/lab/desired", JSON.stringify({ document: doc, signature }));
     await fleet.until(["gw-s"], (s) => s.appliedSha256 === sha256(doc), "the signed state applied");

@@ -1,7 +1,7 @@
 // `plugd fleet publish FILE`: a retained desired state for a group or a gateway, signed and staged if asked.
 import { readFileSync } from "node:fs";
-import { sha256Of } from "../fleet/agent/desired.ts";
-import { parseRollout } from "../fleet/agent/rollout.ts";
+import { sha256Of, signedText } from "../fleet/agent/desired.ts";
+import { describeRollout, parseRollout } from "../fleet/agent/rollout.ts";
 import { importPrivateKey, signText } from "../fleet/agent/signature.ts";
 import { type BrokerTarget, connectBroker } from "./fleet-broker.ts";
 
@@ -38,19 +38,19 @@ export async function desiredPayload(
   flags: Pick<PublishFlags, "sign" | "rollout">,
 ): Promise<string> {
   if (flags.sign === undefined && flags.rollout === undefined) return text;
+  const rollout = parseRollout(flags.rollout);
   const envelope: Record<string, unknown> = { document: text };
+  if (rollout.kind !== "all") envelope.rollout = describeRollout(rollout);
   if (flags.sign !== undefined) {
-    envelope.signature = await signText(
-      await importPrivateKey(readFileSync(flags.sign, "utf8")),
+    const key = await importPrivateKey(readFileSync(flags.sign, "utf8"));
+    const desired = {
+      kind: "document",
       text,
-    );
-  }
-  if (flags.rollout !== undefined) {
-    const rollout = parseRollout(flags.rollout);
-    envelope.rollout =
-      rollout.kind === "ids"
-        ? rollout.ids
-        : `${rollout.kind === "percent" ? rollout.percent : 100}%`;
+      sha256: sha256Of(text),
+      signature: undefined,
+      rollout,
+    } as const;
+    envelope.signature = await signText(key, signedText(desired));
   }
   return JSON.stringify(envelope);
 }

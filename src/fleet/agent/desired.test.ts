@@ -49,6 +49,13 @@ describe("parseDesired", () => {
     );
   });
 
+  test("a signature covers the roll-out too, in its canonical form", () => {
+    const staged = parseDesired(bytes(JSON.stringify({ document: doc, rollout: 10 })));
+    expect(staged && signedText(staged)).toBe(`rollout 10%\n${doc}`);
+    const ids = parseDesired(bytes(JSON.stringify({ document: doc, rollout: ["a", "b"] })));
+    expect(ids && signedText(ids)).toBe(`rollout a,b\n${doc}`);
+  });
+
   test("text that is not an object is refused", () => {
     expect(() => parseDesired(bytes("[1, 2]"))).toThrow("not an object");
   });

@@ -1,5 +1,5 @@
 // A desired-state payload read from MQTT: an export document, or an envelope holding or naming one.
-import { parseRollout, type Rollout } from "./rollout.ts";
+import { describeRollout, parseRollout, type Rollout } from "./rollout.ts";
 
 /** The export text itself (raw, or in a `document` envelope). */
 export interface DesiredDocument {
@@ -76,9 +76,16 @@ export function parseDesired(payload: Uint8Array): Desired | undefined {
   return { kind: "url", url: parsed.url, sha256, signature, rollout };
 }
 
-/** What a signature covers: the document's bytes, or for a URL envelope the sha256 (which pins them). */
+/**
+ * What a signature covers: the document's bytes (for a URL envelope its sha256, which pins
+ * them), preceded by `rollout <share or ids>\n` when the state names a roll-out, so that a
+ * staged roll-out cannot be widened (or a roll-out added or removed) without the key.
+ */
 export function signedText(desired: Desired): string {
-  return desired.kind === "document" ? desired.text : desired.sha256;
+  const base = desired.kind === "document" ? desired.text : desired.sha256;
+  return desired.rollout.kind === "all"
+    ? base
+    : `rollout ${describeRollout(desired.rollout)}\n${base}`;
 }
 
 function parseObject(text: string): Record<string, unknown> {
