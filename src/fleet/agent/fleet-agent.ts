@@ -76,11 +76,8 @@ export class FleetAgent {
 
   /** Connects (in the background) and watches the portables. */
   start(): void {
-    this.#log.info("joining the fleet", {
-      url: this.#o.config.url,
-      clientId: this.#o.config.clientId,
-      groups: this.#o.config.groups,
-    });
+    const { url, clientId, groups } = this.#o.config;
+    this.#log.info("joining the fleet", { url, clientId, groups });
     this.#portables = portableSummaries(this.#o.ctx);
     this.#watch = setInterval(() => this.#lookAtPortables(), this.#o.watchMs ?? 2000);
     this.#session.start();
@@ -128,10 +125,13 @@ export class FleetAgent {
     if (!desired) return;
     this.#desired = desired.sha256;
     if (desired.sha256 === this.#applied) {
-      if (this.#state !== "applied") await this.#setState("applied");
+      if (this.#state === "applied") return;
+      this.#state = "applied";
+      await this.#publishStatus();
       return;
     }
-    await this.#setState("applying");
+    this.#state = "applying";
+    await this.#publishStatus();
     const deps = {
       ctx: this.#o.ctx,
       gatewayId: this.#o.config.clientId,
@@ -156,11 +156,6 @@ export class FleetAgent {
       ...(report.error === undefined ? {} : { error: report.error }),
     });
     for (const event of applyEvents(report, this.#o.config.clientId)) await this.#event(event);
-    await this.#publishStatus();
-  }
-
-  async #setState(state: AgentState): Promise<void> {
-    this.#state = state;
     await this.#publishStatus();
   }
 
