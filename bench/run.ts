@@ -11,6 +11,7 @@ const benches = [
   "uploads.ts",
   "dataplane.ts",
   "fleet.ts",
+  "fleet-mqtt.ts",
   "flood.ts",
   "ui.ts",
 ];

@@ -4,6 +4,7 @@ import type { DataPlane } from "./dataplane/data-plane.ts";
 import { AppError, badRequest, describeError, ErrorCode, internal } from "./errors.ts";
 import { type AccessControlDeps, accessControl } from "./http/access-control.ts";
 import { dataPlaneRoutes } from "./http/dataplane-routes.ts";
+import { fleetAgentRoutes } from "./http/fleet-agent-routes.ts";
 import { fleetRoutes } from "./http/fleet-routes.ts";
 import { nativeRoutes } from "./http/native-routes.ts";
 import { portableRoutes } from "./http/portable-routes.ts";
@@ -14,6 +15,7 @@ import { udfRoutes } from "./http/udf-routes.ts";
 import { uiRoutes } from "./http/ui-routes.ts";
 import { uploadRoutes } from "./http/upload-routes.ts";
 import type { InstallContext } from "./install/context.ts";
+import type { FleetView } from "./lifecycle/fleet-agent.ts";
 
 export interface AppDeps {
   ctx: InstallContext;
@@ -22,6 +24,8 @@ export interface AppDeps {
   requestStop: (code: number) => void;
   /** The source streams and sessions of the portable plugins. */
   dataPlane: DataPlane;
+  /** GET /fleet: the fleet agent, or that there is none. */
+  fleet: FleetView;
   /** The gate, body caps and audit log, used before every route (the OpenAPI one included). */
   access: Omit<AccessControlDeps, "changes">;
 }
@@ -58,6 +62,7 @@ export function createApp(deps: AppDeps) {
     .use(udfRoutes(deps.ctx))
     .use(uploadRoutes(deps.ctx))
     .use(fleetRoutes(deps.ctx))
+    .use(fleetAgentRoutes(deps.fleet))
     .use(uiRoutes());
   changes.load(app.routes);
   described.app = app;

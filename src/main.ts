@@ -1,6 +1,7 @@
-// Entry point: `plugd serve [--home DIR] [--host ADDR] [--port N] [--config FILE]`, `plugd version`.
+// Entry point: `plugd serve [--home DIR] [--host ADDR] [--port N] [--config FILE]`, apply, fleet, version.
 import { parseArgs } from "node:util";
 import { runApply } from "./cli/apply.ts";
+import { runFleet } from "./cli/fleet.ts";
 import { options, usage, type Values } from "./cli/options.ts";
 import { ConfigError, processEnvironment, resolveHome } from "./config/load.ts";
 import { parseDuration } from "./config/units.ts";
@@ -31,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
       print: console.log,
     });
   }
+  if (command === "fleet") return runFleet(positionals.slice(1), values, usage);
   if (command !== "serve") return print(`unknown command ${command}\n${usage}`, 2);
   return serveCommand(values);
 }

@@ -11,6 +11,7 @@ import type { InstallContext } from "./install/context.ts";
 import { PluginLocks } from "./install/plugin-locks.ts";
 import { reconcile } from "./install/recovery.ts";
 import { applyPluginsFile } from "./lifecycle/apply-plugins.ts";
+import { prepareFleetAgent, readFleetSetup } from "./lifecycle/fleet-agent.ts";
 import { listen } from "./lifecycle/listen.ts";
 import { provision } from "./lifecycle/provision.ts";
 import { startPortables } from "./lifecycle/start-portables.ts";
@@ -62,6 +63,7 @@ export interface RunningPlugd {
 export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   const startedAt = Date.now();
   const { paths, config, tls, logger } = provision(options);
+  const fleetSetup = await readFleetSetup(config);
   const stops = new StopStack();
   const access = await openAccess(config, paths, logger);
   const store = createStore(paths.storeFile);
@@ -82,7 +84,9 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   const locks = new PluginLocks();
   const ctx: InstallContext = { config, paths, store, logger, locks, portables, cgroups };
   reconcile(ctx);
-  const app = createApp({ ...appDeps(ctx, access, startedAt, options.onStopRequest), dataPlane });
+  const fleet = await prepareFleetAgent(ctx, fleetSetup, version);
+  const deps = appDeps(ctx, access, startedAt, options.onStopRequest);
+  const app = createApp({ ...deps, dataPlane, fleet });
   const { server, port, url } = listen(app, config, tls);
   logListening(ctx, { url, port, tls: tls !== undefined, access: access.policy.mode });
   await logAccess(access, config, logger);
@@ -90,6 +94,8 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   await applyPluginsFile(ctx, options.pluginsFile ?? config.plugin.pluginsFile, booted);
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   stops.push(() => drain(ctx, Promise.all([server.stop(), booted]), server, stopTimeoutMs));
+  // Registered last, so it stops first: an apply it runs finishes while the API still serves.
+  fleet.start(stops, stopTimeoutMs);
   const stop = () => stops.run();
   return { url, port, config, ctx, stop, [Symbol.asyncDispose]: stop };
 }
@@ -99,7 +105,7 @@ function appDeps(
   access: Access,
   startedAt: number,
   onStopRequest: (code: number) => void,
-): Omit<AppDeps, "dataPlane"> {
+): Omit<AppDeps, "dataPlane" | "fleet"> {
   const { config, store } = ctx;
   return {
     ctx,

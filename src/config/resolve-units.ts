@@ -1,5 +1,6 @@
 // Durations and sizes of the configuration, resolved from their text ("10s", "1MiB") once.
 import { ConfigError } from "./config-error.ts";
+import { resolveFleet } from "./fleet-schema.ts";
 import type { Config, Sections } from "./schema.ts";
 import { parseDuration, parseSize } from "./units.ts";
 
@@ -39,6 +40,7 @@ export function resolveUnits(raw: Sections, home: string, configFile: string): C
       keepAliveMs: duration("dataplane.keepAlive", dataplane.keepAlive),
       sinkIdleMs: duration("dataplane.sinkIdle", dataplane.sinkIdle),
     },
+    fleet: resolveFleet(raw.fleet, home, configFile),
   };
 }
 

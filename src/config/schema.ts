@@ -1,5 +1,6 @@
 // The configuration file's schema (TypeBox), its defaults, and the resolved Config type.
 import { type Static, Type as T } from "@sinclair/typebox";
+import { type FleetConfig, fleetDefaults, fleetProperties } from "./fleet-schema.ts";
 
 const Duration = T.Union([T.String(), T.Number({ minimum: 0 })], {
   description: "milliseconds, or text like 500ms, 10s, 5m",
@@ -72,6 +73,7 @@ export const FileSchema = T.Object(
       keepAlive: Duration,
       sinkIdle: Duration,
     }),
+    fleet: section(fleetProperties),
   },
   { additionalProperties: false },
 );
@@ -147,6 +149,8 @@ export interface Config {
     /** How long a sink instance stays open after its last send. */
     readonly sinkIdleMs: number;
   };
+  /** The MQTT fleet agent (off while `url` is empty). */
+  readonly fleet: FleetConfig;
 }
 
 /** Every section with every key present. */
@@ -196,4 +200,5 @@ export const defaults: Sections = {
     pidsMax: "max",
   },
   dataplane: { streamQueue: "1MiB", keepAlive: "15s", sinkIdle: "60s" },
+  fleet: fleetDefaults,
 };

@@ -49,4 +49,13 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX journal_open ON journal (state) WHERE state IN ('staging', 'committing');
   `,
+  `
+  -- The fleet agent: the sha256 of the desired document last applied, and that apply's report.
+  CREATE TABLE fleet_state (
+    id             INTEGER PRIMARY KEY CHECK (id = 1),
+    applied_sha256 TEXT NOT NULL DEFAULT '',
+    last_apply     TEXT NOT NULL DEFAULT 'null',   -- JSON: the last apply's report, or null
+    updated_at     TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

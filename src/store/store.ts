@@ -1,6 +1,7 @@
 // The store: one SQLite file and the typed repositories over it.
 import type { Database } from "bun:sqlite";
 import { openDatabase } from "./database.ts";
+import { FleetRepo } from "./fleet-repo.ts";
 import { FunctionsRepo } from "./functions-repo.ts";
 import { JournalRepo } from "./journal-repo.ts";
 import { PluginsRepo } from "./plugins-repo.ts";
@@ -12,6 +13,7 @@ export interface Store {
   readonly functions: FunctionsRepo;
   readonly uploads: UploadsRepo;
   readonly journal: JournalRepo;
+  readonly fleet: FleetRepo;
   /** Runs `fn` in one SQLite transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -26,6 +28,7 @@ export function createStore(path: string): Store {
     functions: new FunctionsRepo(db),
     uploads: new UploadsRepo(db),
     journal: new JournalRepo(db),
+    fleet: new FleetRepo(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };
