@@ -1,6 +1,5 @@
 // POST …/sinks/{sink}/send (and its WebSocket), POST /plugins/udfs/{fn}/call, and native 501s.
 import { describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
 import { startFileServer } from "./support/http-fixtures.ts";
 import { libnngPath } from "./support/libnng.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";

@@ -14,7 +14,6 @@ import { findNativeFiles, parseSoName } from "./native-files.ts";
 import { type NativeLayout, planNativeLayout } from "./native-layout.ts";
 import type { InstallPlan, KindRules } from "./plugin-kind.ts";
 import type { PluginFacts } from "./plugin-record.ts";
-import type { Staging } from "./staging.ts";
 
 const kinds = new Map<NativeType, KindRules>(
   nativeTypes.map((type) => [type, nativeRules(type)] as const),
