@@ -1,8 +1,8 @@
 // Staging a plugin zip by its kind's rules: fetch, vet, plan, claim, check the room, inflate.
-import { mkdirSync, renameSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { badRequest } from "../errors.ts";
-import type { ZipArchive } from "../zip/zip-archive.ts";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { badRequest, internal } from "../errors.ts";
+import type { ExtractTarget, ZipArchive } from "../zip/zip-archive.ts";
 import type { InstallContext } from "./context.ts";
 import { checkSpace, namingFullDisk } from "./disk-space.ts";
 import { fetchZip } from "./fetch-zip.ts";
@@ -11,16 +11,16 @@ import { type Claim, checkClaim } from "./ownership.ts";
 import type { InstallPlan, KindRules } from "./plugin-kind.ts";
 import type { Staging } from "./staging.ts";
 
-/** Inflates the zip under the staging folder, then renames each entry to where the plan says. */
+/** Inflates each entry straight to where the plan puts it, in the staged tree or the work folder. */
 async function place(zip: ZipArchive, plan: InstallPlan, staging: Staging): Promise<void> {
-  const raw = join(staging.dir, "raw");
-  await zip.extractAll(raw);
+  const byName = new Map(zip.entries.map((entry) => [entry.name, entry]));
+  const targets = plan.placed.map((placed): ExtractTarget => {
+    const entry = byName.get(placed.entry);
+    if (entry === undefined) throw internal(`the plan places ${placed.entry}, not in the zip`);
+    return { entry, path: join(placed.area === "home" ? staging.tree : staging.work, placed.path) };
+  });
   mkdirSync(staging.work, { recursive: true });
-  for (const placed of plan.placed) {
-    const target = join(placed.area === "home" ? staging.tree : staging.work, placed.path);
-    mkdirSync(dirname(target), { recursive: true });
-    renameSync(join(raw, placed.entry), target);
-  }
+  await zip.extractFiles(targets);
 }
 
 /** What a change of `name` takes: its files, symbols and functions (none known before its plan). */

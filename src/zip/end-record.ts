@@ -1,4 +1,7 @@
 // Finds a zip's end of central directory record, and its Zip64 twin: where the entry list lies.
+
+import { readSync } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { badRequest } from "../errors.ts";
 
 /** Reads up to `length` bytes at `offset`; fewer only at the end of the file. */
@@ -109,4 +112,20 @@ function checkBounds(record: EndRecord): EndRecord {
     throw notZip("its central directory runs past its end record");
   }
   return record;
+}
+
+/**
+ * Positional reads of an open file: each allocates its own buffer, which the decoders rely on.
+ * They block: the zip was written moments before by its download, so a read is a copy out of
+ * the page cache taking microseconds, less than the thread hop of an asynchronous read, which
+ * would also queue behind the file creations an extraction keeps in flight.
+ */
+export function readerOf(handle: FileHandle): ReadAt {
+  return async (offset, length) => {
+    // A closed handle's fd is -1, which readSync refuses as out of range: say what it means.
+    if (handle.fd < 0) throw Object.assign(new Error("the zip file is closed"), { code: "EBADF" });
+    const buffer = new Uint8Array(length);
+    const bytesRead = readSync(handle.fd, buffer, 0, length, offset);
+    return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
+  };
 }

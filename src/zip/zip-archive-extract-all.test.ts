@@ -1,4 +1,4 @@
-// Tests for ZipArchive.extractAll: a whole zip under one folder, and clean failure.
+// Tests for ZipArchive.extractAll and extractFiles: whole zips, mapped paths, clean failure.
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -60,5 +60,50 @@ describe("ZipArchive.extractAll", () => {
       message: "zip entry b.so fails its CRC-32 check: it is corrupt or was altered",
     });
     expect(tree(out)).toEqual(["a.txt"]);
+  });
+});
+
+describe("ZipArchive.extractFiles", () => {
+  test("inflates only the listed entries, each straight to its own path, making its folders", async () => {
+    using folder = tempFolder();
+    const zip = buildZip({ "a.so": "lib", "etc/x.yaml": "x: 1", "etc/deep/y.txt": "y", z: "z" });
+    await using archive = await ZipArchive.open(writeZip(folder.path, zip), defaultZipLimits);
+    const byName = new Map(archive.entries.map((entry) => [entry.name, entry]));
+    const at = (name: string, path: string) => {
+      const entry = byName.get(name);
+      if (entry === undefined) throw new Error(`no entry ${name}`);
+      return { entry, path: join(folder.path, "out", path) };
+    };
+    await archive.extractFiles([
+      at("a.so", "plugins/sinks/a.so"),
+      at("etc/x.yaml", "etc/sinks/a/x.yaml"),
+      at("etc/deep/y.txt", "etc/sinks/a/deep/y.txt"),
+    ]);
+    expect(tree(join(folder.path, "out"))).toEqual([
+      "etc/",
+      "etc/sinks/",
+      "etc/sinks/a/",
+      "etc/sinks/a/deep/",
+      "etc/sinks/a/deep/y.txt",
+      "etc/sinks/a/x.yaml",
+      "plugins/",
+      "plugins/sinks/",
+      "plugins/sinks/a.so",
+    ]);
+    expect(readFileSync(join(folder.path, "out/etc/sinks/a/deep/y.txt"), "utf8")).toBe("y");
+  });
+
+  test("refuses an entry of another archive before creating anything", async () => {
+    using folder = tempFolder();
+    const path = writeZip(folder.path, buildZip({ "a.txt": "a" }));
+    await using one = await ZipArchive.open(path, defaultZipLimits);
+    await using other = await ZipArchive.open(path, defaultZipLimits);
+    const [entry] = other.entries;
+    if (entry === undefined) throw new Error("no entry");
+    const out = join(folder.path, "out", "a.txt");
+    expect(await rejection(one.extractFiles([{ entry, path: out }]))).toMatchObject({
+      status: 500,
+    });
+    expect(readdirSync(folder.path)).not.toContain("out");
   });
 });

@@ -2,11 +2,11 @@
 
 import type { FileHandle } from "node:fs/promises";
 import { mkdir, open } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { formatSize } from "../config/units.ts";
 import { badRequest, internal } from "../errors.ts";
 import { readCentralDirectory } from "./central-directory.ts";
-import type { ReadAt } from "./end-record.ts";
+import { type ReadAt, readerOf } from "./end-record.ts";
 import { MemorySink } from "./entry-sink.ts";
 import { fileModeFor } from "./file-mode.ts";
 import { FileSink } from "./file-sink.ts";
@@ -18,12 +18,18 @@ import { vetEntries, type ZipEntry } from "./vet-entries.ts";
 
 export type { ZipEntry } from "./vet-entries.ts";
 
+/** A file entry and the path it is inflated to. */
+export interface ExtractTarget {
+  readonly entry: ZipEntry;
+  readonly path: string;
+}
+
 const folderMode = 0o755;
 /**
  * Files extractAll() creates ahead of the one being inflated. Creation takes about a
  * millisecond on common disks; a few in flight hide it, more gained nothing measurable.
  */
-const createAhead = 3;
+const createAhead = 4;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
@@ -34,13 +40,22 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  */
 export class ZipArchive {
   readonly entries: readonly ZipEntry[];
+  /** The zip file, and the limits it was vetted with: what another thread needs to reopen it. */
+  readonly path: string;
+  readonly limits: ZipLimits;
   readonly #handle: FileHandle;
   readonly #read: ReadAt;
   readonly #known: ReadonlySet<ZipEntry>;
   #closed = false;
 
-  private constructor(handle: FileHandle, read: ReadAt, entries: readonly ZipEntry[]) {
-    this.#handle = handle;
+  private constructor(
+    opened: { path: string; limits: ZipLimits; handle: FileHandle },
+    read: ReadAt,
+    entries: readonly ZipEntry[],
+  ) {
+    this.path = opened.path;
+    this.limits = opened.limits;
+    this.#handle = opened.handle;
     this.#read = read;
     this.entries = entries;
     this.#known = new Set(entries);
@@ -60,7 +75,7 @@ export class ZipArchive {
       const read = readerOf(handle);
       const entries = vetEntries(await readCentralDirectory(read, size, limits));
       checkLimits(entries, limits);
-      return new ZipArchive(handle, read, entries);
+      return new ZipArchive({ path, limits, handle }, read, entries);
     } catch (err) {
       await handle.close();
       throw err;
@@ -85,28 +100,39 @@ export class ZipArchive {
   }
 
   /**
-   * Extracts every entry under `root`, each at its name (a safe relative path), entries
-   * inflated one at a time as with extractTo(), which it otherwise matches. For plugins of
-   * many small files, creating each file costs more than inflating it, so the next few
-   * files are created, empty, while the current one is inflated; on failure those are
-   * removed too.
+   * Extracts every entry under `root`, each at its name (a safe relative path), as
+   * extractFiles() does; folder entries create their folders.
    */
   async extractAll(root: string): Promise<void> {
     for (const entry of this.entries) {
       if (entry.isDirectory) await this.extractTo(entry, join(root, entry.name));
     }
     const files = this.entries.filter((entry) => !entry.isDirectory);
-    const sinks = new Map<ZipEntry, FileSink>();
+    await this.extractFiles(files.map((entry) => ({ entry, path: join(root, entry.name) })));
+  }
+
+  /**
+   * Inflates each file entry to its path, in order, one at a time as with extractTo(), which
+   * it otherwise matches. Parent folders are created once, first. For plugins of many small
+   * files, creating each file costs more than inflating it, so the next few files are
+   * created, empty, while the current one is inflated; on failure those are removed too.
+   */
+  async extractFiles(targets: readonly ExtractTarget[]): Promise<void> {
+    for (const target of targets) this.#checkOwn(target.entry);
+    for (const folder of new Set(targets.map((target) => dirname(target.path)))) {
+      await mkdir(folder, { recursive: true, mode: folderMode });
+    }
+    const sinks = new Map<ExtractTarget, FileSink>();
     try {
-      for (const [index, entry] of files.entries()) {
-        const start = await readEntryStart(this.#read, entry);
-        for (const next of files.slice(index, index + 1 + createAhead)) {
-          if (!sinks.has(next)) sinks.set(next, sinkFor(next, join(root, next.name)));
+      for (const [index, target] of targets.entries()) {
+        const start = await readEntryStart(this.#read, target.entry);
+        for (const next of targets.slice(index, index + 1 + createAhead)) {
+          if (!sinks.has(next)) sinks.set(next, sinkFor(next.entry, next.path));
         }
-        const sink = sinks.get(entry);
-        if (sink === undefined) throw internal(`zip entry ${entry.name} lost its file`);
-        sinks.delete(entry);
-        await this.#fill(entry, start, sink);
+        const sink = sinks.get(target);
+        if (sink === undefined) throw internal(`zip entry ${target.entry.name} lost its file`);
+        sinks.delete(target);
+        await this.#fill(target.entry, start, sink);
       }
     } finally {
       await Promise.all([...sinks.values()].map((sink) => sink.discard()));
@@ -167,13 +193,4 @@ export class ZipArchive {
 /** The sink for a file entry; creating the file starts at once. */
 function sinkFor(entry: ZipEntry, destPath: string): FileSink {
   return new FileSink(destPath, fileModeFor(entry.mode), entry.size);
-}
-
-/** Positional reads: each allocates its own buffer, which the decoders rely on. */
-function readerOf(handle: FileHandle): ReadAt {
-  return async (offset, length) => {
-    const buffer = new Uint8Array(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, offset);
-    return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
-  };
 }
