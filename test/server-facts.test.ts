@@ -89,8 +89,10 @@ describe("GET /plugd/server", () => {
   test("is described in the OpenAPI document", async () => {
     await using server = await startServer();
     const spec = (await (await server.request("/openapi/json")).json()) as {
-      paths: Record<string, Record<string, { tags?: string[] }>>;
+      paths: Record<string, Record<string, { tags?: string[]; description?: string }>>;
     };
-    expect(spec.paths["/plugd/server"]?.get?.tags).toEqual(["server"]);
+    const operation = spec.paths["/plugd/server"]?.get;
+    expect(operation?.tags).toEqual(["server"]);
+    expect(operation?.description).toStartWith("(plugd) Listening addresses");
   });
 });

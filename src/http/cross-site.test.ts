@@ -72,6 +72,8 @@ describe("crossSiteReason", () => {
     expect(crossSiteReason(request("POST", { origin: "http://gateway.lan" }, url))).toBeUndefined();
     const ported = request("POST", { origin: "http://gateway.lan", host: "gateway.lan:80" }, url);
     expect(crossSiteReason(ported)).toBeUndefined();
+    const v6 = "http://[::1]:9081/plugins/sources/random";
+    expect(crossSiteReason(request("DELETE", { origin: "http://[::1]:9081" }, v6))).toBeUndefined();
     const other = request("POST", { origin: "http://gateway.lan", host: "10.0.0.5:9081" }, url);
     expect(crossSiteReason(other)).toMatch(/gateway\.lan.*10\.0\.0\.5:9081/);
   });

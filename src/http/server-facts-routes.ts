@@ -37,6 +37,13 @@ const ServerFacts = t.Object({
   }),
 });
 
+const detail = {
+  tags: ["server"],
+  description:
+    "(plugd) Listening addresses, home, store file, disk free in the home, access mode, uptime " +
+    "and version. Behind the access control: with authentication on it needs a token.",
+};
+
 /**
  * GET /plugd/server. Unlike `/`, it is behind the whole access control (a token with
  * authentication on): paths and disk figures are not for anyone who can reach the port.
@@ -68,6 +75,6 @@ export function serverFactsRoutes(ctx: InstallContext, deps: ServerFactsDeps) {
         access: { mode, trustedNetworks: [...deps.access.trusted] },
       };
     },
-    { detail: { tags: ["server"] }, response: answers({ 200: ServerFacts }) },
+    { detail, response: answers({ 200: ServerFacts }) },
   );
 }
