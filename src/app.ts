@@ -9,6 +9,7 @@ import { fleetRoutes } from "./http/fleet-routes.ts";
 import { nativeRoutes } from "./http/native-routes.ts";
 import { portableRoutes } from "./http/portable-routes.ts";
 import { RouteChanges } from "./http/route-changes.ts";
+import { type ServerFactsDeps, serverFactsRoutes } from "./http/server-facts-routes.ts";
 import { serverRoutes } from "./http/server-routes.ts";
 import { streamRoutes } from "./http/stream-routes.ts";
 import { udfRoutes } from "./http/udf-routes.ts";
@@ -28,6 +29,8 @@ export interface AppDeps {
   fleet: FleetView;
   /** The gate, body caps and audit log, used before every route (the OpenAPI one included). */
   access: Omit<AccessControlDeps, "changes">;
+  /** GET /plugd/server: the access mode and trusted networks it reports. */
+  accessMode: ServerFactsDeps["access"];
 }
 
 /** Builds the whole REST API. */
@@ -55,6 +58,7 @@ export function createApp(deps: AppDeps) {
       detail: { hide: true },
     })
     .use(serverRoutes({ version: deps.version, startedAt: deps.startedAt }))
+    .use(serverFactsRoutes(deps.ctx, { ...deps, access: deps.accessMode }))
     .use(nativeRoutes({ ctx: deps.ctx, requestStop: deps.requestStop }))
     .use(portableRoutes(deps.ctx))
     .use(streamRoutes(deps.ctx, deps.dataPlane))

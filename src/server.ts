@@ -113,6 +113,7 @@ function appDeps(
     startedAt,
     // Let the answer leave before the process goes.
     requestStop: (code) => setTimeout(() => onStopRequest(code), 0),
+    accessMode: access.policy,
     access: {
       gate: access.gate,
       audit: access.audit,

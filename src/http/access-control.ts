@@ -1,9 +1,10 @@
-// The Elysia plugin in front of every route: the gate (tokens, protected mode), body caps, audit.
+// The Elysia plugin in front of every route: cross-site refusal, the gate, body caps, audit.
 import { Elysia, ElysiaCustomStatusResponse } from "elysia";
 import type { AuditLog } from "../auth/audit-log.ts";
 import type { Gate } from "../auth/gate.ts";
 import type { Store } from "../store/store.ts";
 import { type BodyLimits, parseBody } from "./body-limit.ts";
+import { refuseCrossSite } from "./cross-site.ts";
 import { isChange, type RouteChanges, storedSha256 } from "./route-changes.ts";
 
 export interface AccessControlDeps {
@@ -26,7 +27,10 @@ interface Admitted {
 }
 
 /**
- * Admits each request before routing (401/403 otherwise), caps its body (413), and writes one
+ * Refuses (403) a browser's change request or WebSocket upgrade that another site's page
+ * started, whatever its credentials: without tokens, loopback and trusted clients need none, so
+ * a hostile page in a browser on such a machine could otherwise change plugd (CSRF). Then it
+ * admits each request before routing (401/403 otherwise), caps its body (413), and writes one
  * audit line for every admitted change request, whatever its status, before the answer leaves.
  * Requests the gate refuses are not audited: they changed nothing (the log has them).
  */
@@ -34,6 +38,7 @@ export function accessControl(deps: AccessControlDeps) {
   const admitted = new WeakMap<Request, Admitted>();
   return new Elysia({ name: "access-control" })
     .onRequest(async ({ request, server }) => {
+      refuseCrossSite(request);
       admitted.set(request, await admit(deps.gate, request, server?.requestIP(request)?.address));
     })
     .onParse({ as: "global" }, ({ request }) => parseBody(request, deps.limits))

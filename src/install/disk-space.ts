@@ -8,6 +8,12 @@ export function freeBytes(path: string): number {
   return stats.bavail * stats.bsize;
 }
 
+/** Size in bytes of the file system holding `path`. */
+export function totalBytes(path: string): number {
+  const stats = statfsSync(path);
+  return stats.blocks * stats.bsize;
+}
+
 /** 507 "no space left in <home>: needed 8.0 MiB (8388608 bytes), free …". */
 export function noSpace(home: string, needed: number, free: number): AppError {
   return insufficientStorage(

@@ -1,5 +1,7 @@
 // The console with tokens on: the page loads, asks for a token, keeps it in sessionStorage only.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { hasChromium, startBrowser, type TestBrowser } from "../support/browser.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { makeSigner, signToken } from "../support/tokens.ts";
@@ -46,8 +48,18 @@ describe.skipIf(!hasChromium)("the console with authentication on", () => {
       expect(stored).toEqual([1, 0]);
       await openView(page, "Server");
       const facts = page.locator("#server-facts");
-      await facts.getByText("tokens (this tab sends the token you gave)").waitFor();
-      expect(await facts.textContent()).toContain("0.1.0");
+      await facts.getByText("tokens required (this tab sends the token you gave)").waitFor();
+      const port = new URL(server.url).port;
+      const shown = await factsByTerm(page);
+      expect(shown.Version).toBe("0.1.0");
+      expect(shown["Listening on"]).toBe(`http://127.0.0.1:${port}`);
+      expect(shown.Home).toBe(server.home);
+      expect(shown.Store).toBe(join(server.home, "data", "plugd.db"));
+      // "1.2 GiB of 50.0 GiB (1288490188 bytes)": the exact figure is statfs's, so positive.
+      const free = /^\d+\.\d (KiB|MiB|GiB|TiB) of .+ \((\d+) bytes\)$/.exec(
+        shown["Disk free in the home"] ?? "",
+      );
+      expect(Number(free?.[2])).toBeGreaterThan(0);
       await screenshot(page, "server");
       expectClean(watched, [401]);
     },
@@ -69,3 +81,10 @@ describe.skipIf(!hasChromium)("the console with authentication on", () => {
     slow,
   );
 });
+
+/** The Server view's facts, by their term (dt) as the page shows them. */
+async function factsByTerm(page: Page): Promise<Record<string, string>> {
+  const terms = await page.locator("#server-facts dt").allTextContents();
+  const values = await page.locator("#server-facts dd").allTextContents();
+  return Object.fromEntries(terms.map((term, at) => [term, values[at] ?? ""]));
+}
