@@ -26,6 +26,8 @@ export interface DownloadOptions {
   expectedSha256?: string;
   /** Aborts the download; the call then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Told the bytes on disk so far after each write, so a reader can follow the file as it grows. */
+  onWritten?: (bytes: number) => void;
 }
 
 /** What landed on disk. */

@@ -10,12 +10,21 @@ import {
   timeoutError,
 } from "./download-options.ts";
 import { parseHostPolicy } from "./host-policy.ts";
-import { openHttp } from "./open-http.ts";
+import { type HttpContext, openHttp } from "./open-http.ts";
 import { openLocalFile } from "./open-local-file.ts";
 import { type Source, type Written, writeToNewFile } from "./write-to-new-file.ts";
 
 export { checkPluginUrl } from "./check-url.ts";
 export type { Downloaded, DownloadOptions } from "./download-options.ts";
+
+/** The request context of an http(s) download: its limits, host policy, URL shown and signal. */
+export function httpContext(
+  shown: string,
+  options: DownloadOptions,
+  signal: AbortSignal,
+): HttpContext {
+  return { options, policy: parseHostPolicy(options.allowedHosts), shown, signal };
+}
 
 function openSource(
   url: URL,
@@ -24,8 +33,7 @@ function openSource(
   signal: AbortSignal,
 ): Promise<Source> {
   if (url.protocol === "file:") return openLocalFile(url, shown, options);
-  const policy = parseHostPolicy(options.allowedHosts);
-  return openHttp(url, { options, policy, shown, signal });
+  return openHttp(url, httpContext(shown, options, signal));
 }
 
 /**
@@ -62,7 +70,8 @@ export async function downloadToFile(
       }
     };
     const overLimit = () => sizeLimitError(shown, options.maxBytes);
-    const limits = { maxBytes: options.maxBytes, overLimit, signal, accept };
+    const { maxBytes, onWritten } = options;
+    const limits = { maxBytes, overLimit, signal, accept, ...(onWritten ? { onWritten } : {}) };
     const written = await writeToNewFile(destPath, source.next, limits);
     return { path: destPath, ...written };
   } finally {

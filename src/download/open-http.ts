@@ -14,6 +14,8 @@ export interface HttpContext {
   shown: string;
   /** Aborted by the total timeout or the caller; its reason is what the download throws. */
   signal: AbortSignal;
+  /** Sent with every hop (a Range request's header, say). */
+  headers?: Record<string, string>;
   /** Replaceable so tests can play servers that a test cannot run (https with a public CA). */
   fetch?: (url: URL, init: RequestInit) => Promise<Response>;
   resolve?: ResolveHost;
@@ -52,7 +54,11 @@ async function requestHeaders(url: URL, ctx: HttpContext): Promise<Response> {
   }, ms);
   const signal = AbortSignal.any([ctx.signal, hop.signal]);
   try {
-    return await (ctx.fetch ?? fetch)(url, { redirect: "manual", signal });
+    return await (ctx.fetch ?? fetch)(url, {
+      redirect: "manual",
+      signal,
+      ...(ctx.headers === undefined ? {} : { headers: ctx.headers }),
+    });
   } catch (err) {
     if (signal.aborted) throw signal.reason;
     throw badRequest(`cannot download ${ctx.shown}: ${describeError(err)}`, err);
@@ -79,15 +85,20 @@ function redirectTarget(from: URL, location: string, ctx: HttpContext): URL {
  * Follows `url` to a 2xx answer, at most `maxRedirects` redirects, checking every hop against
  * `plugin.allowedHosts`. The path of a redirect target need not end in ".zip": release stores
  * redirect to signed object URLs.
+ * `isAnswer` says which statuses end the walk (default: 2xx).
  * @throws AppError 400 (refused host or redirect, too many redirects, HTTP error status,
  *   network failure, connect timeout), or `signal.reason`.
  */
-export async function followRedirects(url: URL, ctx: HttpContext): Promise<Response> {
+export async function followRedirects(
+  url: URL,
+  ctx: HttpContext,
+  isAnswer = (res: Response) => res.ok,
+): Promise<Response> {
   let current = url;
   for (let hop = 0; ; hop++) {
     await checkHost(current, ctx, hop);
     const res = await requestHeaders(current, ctx);
-    if (res.ok) return res;
+    if (isAnswer(res)) return res;
     const location = redirectStatuses.has(res.status) ? res.headers.get("location") : null;
     await discard(res);
     if (location === null) {

@@ -25,6 +25,8 @@ export interface WriteLimits {
   signal: AbortSignal;
   /** Runs after the last byte while the file is still ours: what it throws removes the file. */
   accept?: (written: Written) => void;
+  /** Told the bytes on disk so far, after each chunk is written. */
+  onWritten?: (bytes: number) => void;
 }
 
 async function writeAll(out: FileHandle, chunk: Uint8Array): Promise<void> {
@@ -49,6 +51,7 @@ async function pump(out: FileHandle, next: NextChunk, limits: WriteLimits): Prom
     } catch (err) {
       throw internal(`cannot write the download: ${describeError(err)}`, err);
     }
+    limits.onWritten?.(size);
   }
   return { size, sha256: hasher.digest("hex") };
 }

@@ -52,7 +52,8 @@ export async function stage(
   staging: Staging,
   leaving?: ReadonlySet<string>,
 ): Promise<{ plan: InstallPlan; sha256: string }> {
-  const { zip, sha256 } = await fetchZip(ctx, staging, request.file, request.sha256);
+  const fetched = await fetchZip(ctx, staging, request.file, request.sha256);
+  const { zip } = fetched;
   try {
     const plan = await kind.plan(zip, request, ctx.paths.root);
     if (request.shellParas.length > 0 && !plan.script) {
@@ -62,10 +63,14 @@ export async function stage(
     const home = ctx.paths.root;
     const needed = zip.entries.reduce((sum, entry) => sum + entry.size, 0);
     checkSpace(home, staging.dir, needed);
-    await namingFullDisk(home, staging.dir, needed, () => place(zip, plan, staging));
+    const { sha256 } = await namingFullDisk(home, staging.dir, needed, async () => {
+      await place(zip, plan, staging);
+      // A zip read while it downloaded is only known whole and unaltered once the download ends.
+      return await fetched.complete();
+    });
     kind.check(ctx, staging, plan, request.name);
     return { plan, sha256 };
   } finally {
-    await zip.close();
+    await fetched.close();
   }
 }

@@ -7,6 +7,15 @@ import { badRequest } from "../errors.ts";
 /** Reads up to `length` bytes at `offset`; fewer only at the end of the file. */
 export type ReadAt = (offset: number, length: number) => Promise<Uint8Array>;
 
+/** Where an archive's bytes come from. */
+export interface ZipSource {
+  /** Reads entries (and the central directory, unless `central` is given). */
+  readonly read: ReadAt;
+  /** Reads the end record and central directory, when they come from elsewhere. */
+  readonly central?: ReadAt;
+  close(): Promise<void>;
+}
+
 /** Where the central directory is and how many entries it claims. */
 export interface EndRecord {
   readonly entryCount: number;

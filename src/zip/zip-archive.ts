@@ -1,12 +1,11 @@
 // An opened plugin zip: every entry vetted up front, then extracted one at a time to disk.
 
-import type { FileHandle } from "node:fs/promises";
 import { mkdir, open } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { formatSize } from "../config/units.ts";
 import { badRequest, internal } from "../errors.ts";
 import { readCentralDirectory } from "./central-directory.ts";
-import { type ReadAt, readerOf } from "./end-record.ts";
+import { readerOf, type ZipSource } from "./end-record.ts";
 import { MemorySink } from "./entry-sink.ts";
 import { fileModeFor } from "./file-mode.ts";
 import { FileSink } from "./file-sink.ts";
@@ -16,6 +15,7 @@ import { pumpEntry, readEntryStart } from "./pump-entry.ts";
 import { entryLabel } from "./safe-path.ts";
 import { vetEntries, type ZipEntry } from "./vet-entries.ts";
 
+export type { ZipSource } from "./end-record.ts";
 export type { ZipEntry } from "./vet-entries.ts";
 
 /** A file entry and the path it is inflated to. */
@@ -26,7 +26,7 @@ export interface ExtractTarget {
 
 const folderMode = 0o755;
 /**
- * Files extractAll() creates ahead of the one being inflated. Creation takes about a
+ * Files extractFiles() creates ahead of the one being inflated. Creation takes about a
  * millisecond on common disks; a few in flight hide it, more gained nothing measurable.
  */
 const createAhead = 4;
@@ -40,25 +40,26 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  */
 export class ZipArchive {
   readonly entries: readonly ZipEntry[];
-  /** The zip file, and the limits it was vetted with: what another thread needs to reopen it. */
-  readonly path: string;
-  readonly limits: ZipLimits;
-  readonly #handle: FileHandle;
-  readonly #read: ReadAt;
+  readonly #source: ZipSource;
   readonly #known: ReadonlySet<ZipEntry>;
   #closed = false;
 
-  private constructor(
-    opened: { path: string; limits: ZipLimits; handle: FileHandle },
-    read: ReadAt,
-    entries: readonly ZipEntry[],
-  ) {
-    this.path = opened.path;
-    this.limits = opened.limits;
-    this.#handle = opened.handle;
-    this.#read = read;
+  private constructor(source: ZipSource, entries: readonly ZipEntry[]) {
+    this.#source = source;
     this.entries = entries;
     this.#known = new Set(entries);
+  }
+
+  /**
+   * A zip of `size` bytes read through `source`, its entries vetted as open() does; throws as
+   * open() does, and what the source's reads throw. Closing the archive closes the source.
+   */
+  static async fromSource(source: ZipSource, size: number, limits: ZipLimits): Promise<ZipArchive> {
+    const entries = vetEntries(
+      await readCentralDirectory(source.central ?? source.read, size, limits),
+    );
+    checkLimits(entries, limits);
+    return new ZipArchive(source, entries);
   }
 
   /**
@@ -72,10 +73,11 @@ export class ZipArchive {
     });
     try {
       const { size } = await handle.stat();
-      const read = readerOf(handle);
-      const entries = vetEntries(await readCentralDirectory(read, size, limits));
-      checkLimits(entries, limits);
-      return new ZipArchive({ path, limits, handle }, read, entries);
+      return await ZipArchive.fromSource(
+        { read: readerOf(handle), close: () => handle.close() },
+        size,
+        limits,
+      );
     } catch (err) {
       await handle.close();
       throw err;
@@ -95,7 +97,7 @@ export class ZipArchive {
       await mkdir(destPath, { recursive: true, mode: folderMode });
       return;
     }
-    const start = await readEntryStart(this.#read, entry);
+    const start = await readEntryStart(this.#source.read, entry);
     await this.#fill(entry, start, sinkFor(entry, destPath));
   }
 
@@ -125,7 +127,7 @@ export class ZipArchive {
     const sinks = new Map<ExtractTarget, FileSink>();
     try {
       for (const [index, target] of targets.entries()) {
-        const start = await readEntryStart(this.#read, target.entry);
+        const start = await readEntryStart(this.#source.read, target.entry);
         for (const next of targets.slice(index, index + 1 + createAhead)) {
           if (!sinks.has(next)) sinks.set(next, sinkFor(next.entry, next.path));
         }
@@ -142,7 +144,7 @@ export class ZipArchive {
   /** Pumps an entry into its file and closes it, or removes the file if that fails. */
   async #fill(entry: ZipEntry, start: LocalRecord, sink: FileSink): Promise<void> {
     try {
-      await pumpEntry(this.#read, entry, start, sink);
+      await pumpEntry(this.#source.read, entry, start, sink);
       await sink.finish();
     } catch (err) {
       await sink.discard();
@@ -165,7 +167,7 @@ export class ZipArchive {
       );
     }
     const sink = new MemorySink();
-    await pumpEntry(this.#read, entry, await readEntryStart(this.#read, entry), sink);
+    await pumpEntry(this.#source.read, entry, await readEntryStart(this.#source.read, entry), sink);
     try {
       return utf8.decode(sink.bytes());
     } catch (err) {
@@ -177,7 +179,7 @@ export class ZipArchive {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#handle.close();
+    await this.#source.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -44,6 +44,27 @@ export function chunked(count: number, size: number): Route {
 }
 
 /**
+ * A handler that answers as servers with range support do (nginx, S3, release stores): a
+ * suffix `Range: bytes=-N` gets 206 with the last N bytes of `tail` (default: of `body`) and a
+ * Content-Range naming the whole size; any other request gets all of `body`. Each Range header
+ * seen (or "none") is pushed to `ranges`. A `tail` other than the body plays a server whose
+ * answers disagree.
+ */
+export function ranged(body: Uint8Array, ranges: string[] = [], tail = body): Route {
+  return (req) => {
+    const range = req.headers.get("range");
+    ranges.push(range ?? "none");
+    const suffix = /^bytes=-(\d+)$/.exec(range ?? "");
+    if (suffix === null) return new Response(body, { headers: { "accept-ranges": "bytes" } });
+    const start = Math.max(0, tail.length - Number(suffix[1]));
+    return new Response(tail.subarray(start), {
+      status: 206,
+      headers: { "content-range": `bytes ${start}-${tail.length - 1}/${tail.length}` },
+    });
+  };
+}
+
+/**
  * Starts a server for `routes` (keyed by path, e.g. `/a.zip`); any other path is a 404.
  * Disposing it closes every connection at once, stalled ones included.
  */
