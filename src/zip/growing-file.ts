@@ -69,13 +69,15 @@ export class GrowingFile {
 
   #settle(waiter: Waiter): void {
     this.#waiters.delete(waiter);
-    if (waiter.need <= this.#written) return waiter.resolve();
     const failure = this.#end?.failure;
-    if (failure !== undefined) return waiter.reject(failure);
-    waiter.reject(
-      badRequest(
-        `download of ${this.#shown} ended at ${this.#written} bytes, short of the ${this.#size} its server declared`,
-      ),
-    );
+    if (waiter.need <= this.#written) waiter.resolve();
+    else if (failure !== undefined) waiter.reject(failure);
+    else {
+      waiter.reject(
+        badRequest(
+          `download of ${this.#shown} ended at ${this.#written} bytes, short of the ${this.#size} its server declared`,
+        ),
+      );
+    }
   }
 }
