@@ -109,7 +109,7 @@ describe.skipIf(!hasMosquitto)("fleet agent with mosquitto", () => {
       "removed sources_random",
     ]);
     // The file zip was fetched once per gateway: the second set left it untouched.
-    expect(files.hits("/file.zip")).toBe(3);
+    expect(files.downloads("/file.zip")).toBe(3);
     // Every line is JSON (logs() fails on any other), and none is an error.
     for (const gw of [a, b, c])
       expect(gw.plugd.logs().filter((l) => l.level === "error")).toEqual([]);

@@ -40,7 +40,7 @@ describe("plugin sets from a file", () => {
     await using again = await server.restart();
     expect(await (await again.request("/plugins/sinks")).json()).toEqual(["file"]);
     expect(statSync(so).ino).toBe(inode);
-    expect(files.hits("/file.zip")).toBe(1);
+    expect(files.downloads("/file.zip")).toBe(1);
   });
 
   test("plugd apply prints the plan, a line per plugin, and applies the set to a running plugd", async () => {

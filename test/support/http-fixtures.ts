@@ -12,6 +12,11 @@ export interface FileServer extends AsyncDisposable {
   url(path: string): string;
   /** Requests seen for `path` so far (for a raw server: connections, whatever the path). */
   hits(path: string): number;
+  /**
+   * Requests for all of `path` so far: hits() less the Range requests with which plugd first
+   * asks for a zip's end (for a raw server: connections).
+   */
+  downloads(path: string): number;
 }
 
 /** A handler that answers a redirect to `location` (absolute, or relative to the request). */
@@ -70,12 +75,14 @@ export function ranged(body: Uint8Array, ranges: string[] = [], tail = body): Ro
  */
 export function startFileServer(routes: Record<string, Route>): FileServer {
   const seen = new Map<string, number>();
+  const whole = new Map<string, number>();
   const server: Server<undefined> = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     fetch(req) {
       const path = new URL(req.url).pathname;
       seen.set(path, (seen.get(path) ?? 0) + 1);
+      if (!req.headers.has("range")) whole.set(path, (whole.get(path) ?? 0) + 1);
       const route = routes[path];
       if (route === undefined) return new Response("not found", { status: 404 });
       if (typeof route === "function") return route(req);
@@ -87,6 +94,7 @@ export function startFileServer(routes: Record<string, Route>): FileServer {
     origin,
     url: (path) => `${origin}${path}`,
     hits: (path) => seen.get(path) ?? 0,
+    downloads: (path) => whole.get(path) ?? 0,
     [Symbol.asyncDispose]: () => server.stop(true),
   };
 }
@@ -113,6 +121,7 @@ export function startRawHttpServer(head: string): FileServer {
     origin,
     url: (path) => `${origin}${path}`,
     hits: () => connections,
+    downloads: () => connections,
     [Symbol.asyncDispose]: async () => listener.stop(true),
   };
 }
