@@ -1,5 +1,7 @@
 // Installing plugin zips through plugd's API: wall time as a ratio to `unzip -q` of the same zip
-// into an empty folder, and the server's peak memory above idle, measured in this run.
+// into an empty folder, and the server's peak memory above idle, measured in this run. The zips
+// are served by Bun.serve from a file, which answers Range requests as most servers do; the zip
+// is in the page cache for both tools (each round reads it just before).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,7 +59,12 @@ async function timeInstall(
   return { ms, peakAboveIdle: peak - idle };
 }
 
-async function compare(label: string, name: string, zipPath: string): Promise<void> {
+interface Goal {
+  ratio: number;
+  peakMiB: number;
+}
+
+async function compare(label: string, name: string, zipPath: string, goal: Goal): Promise<void> {
   const files = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -79,11 +86,14 @@ async function compare(label: string, name: string, zipPath: string): Promise<vo
     }
     const plugdMs = median(plugdRuns.map((r) => r.ms));
     const unzipMs = median(unzipRuns);
+    // Each round's plugd run against the unzip run right after it: the spread of the ratio.
+    const ratios = plugdRuns.map((r, i) => r.ms / (unzipRuns[i] ?? Number.NaN));
     const peak = Math.max(...plugdRuns.map((r) => r.peakAboveIdle)) / MiB;
     const size = Bun.file(zipPath).size / MiB;
     console.log(
       `${label} (${size.toFixed(1)} MiB zip): plugd ${plugdMs.toFixed(0)} ms, unzip ${unzipMs.toFixed(0)} ms, ` +
-        `ratio ${(plugdMs / unzipMs).toFixed(2)}x (goal <= 1.0x); server peak ${peak.toFixed(1)} MiB above idle (goal < 64 MiB)`,
+        `ratio ${(plugdMs / unzipMs).toFixed(2)}x (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}; goal <= ${goal.ratio}x); ` +
+        `server peak ${peak.toFixed(1)} MiB above idle (goal <= ${goal.peakMiB} MiB)`,
     );
   } finally {
     plugd.kill();
@@ -98,8 +108,8 @@ export async function benchInstall(): Promise<void> {
   const many = cachedZip("install-many.zip", () => buildManyFiles("etc/", so));
   const big = cachedZip("install-big.zip", () => buildOneBigEntry("Big@v1.0.0.so"));
   console.log(`plugin install through the API, median of ${rounds} alternating rounds`);
-  await compare("1000 files", "many", many);
-  await compare("one 100 MiB entry", "big", big);
+  await compare("1000 files", "many", many, { ratio: 0.7, peakMiB: 48 });
+  await compare("one 100 MiB entry", "big", big, { ratio: 0.5, peakMiB: 48 });
 }
 
 if (import.meta.main) await benchInstall();

@@ -1,6 +1,7 @@
 // downloadToFile: a plugin zip from an http(s) or file:// URL to a file, bounded and checked.
 
 import { badRequest } from "../errors.ts";
+import { release } from "../zip/release.ts";
 import { checkSha256 } from "./check-sha256.ts";
 import { checkPluginUrl, redactUrl } from "./check-url.ts";
 import {
@@ -71,7 +72,15 @@ export async function downloadToFile(
     };
     const overLimit = () => sizeLimitError(shown, options.maxBytes);
     const { maxBytes, onWritten } = options;
-    const limits = { maxBytes, overLimit, signal, accept, ...(onWritten ? { onWritten } : {}) };
+    const limits = {
+      maxBytes,
+      overLimit,
+      signal,
+      accept,
+      ...(onWritten ? { onWritten } : {}),
+      // A download of tens of MiB would otherwise wait in freed chunks for the collector.
+      ...(source.ownsChunks ? { spent: (chunk: Uint8Array) => release([chunk]) } : {}),
+    };
     const written = await writeToNewFile(destPath, source.next, limits);
     return { path: destPath, ...written };
   } finally {

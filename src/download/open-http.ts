@@ -129,7 +129,8 @@ function bodyChunks(res: Response, ctx: HttpContext): Source {
   };
   // Cancelling an errored or finished stream rejects; by then there is nothing left to free.
   const close = async () => reader?.cancel().catch(() => undefined);
-  return { next, close };
+  // fetch gives every chunk a buffer of its own.
+  return { next, close, ownsChunks: true };
 }
 
 /**

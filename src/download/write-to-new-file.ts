@@ -10,6 +10,8 @@ export type NextChunk = () => Promise<Uint8Array | undefined>;
 export interface Source {
   next: NextChunk;
   close(): Promise<void>;
+  /** Each chunk is a buffer of its own that nothing else holds, so it can be freed once written. */
+  ownsChunks?: boolean;
 }
 
 /** Size and lower-case hex SHA-256 of what was written. */
@@ -27,6 +29,8 @@ export interface WriteLimits {
   accept?: (written: Written) => void;
   /** Told the bytes on disk so far, after each chunk is written. */
   onWritten?: (bytes: number) => void;
+  /** Given each chunk once it is written and no longer needed. */
+  spent?: (chunk: Uint8Array) => void;
 }
 
 async function writeAll(out: FileHandle, chunk: Uint8Array): Promise<void> {
@@ -52,6 +56,7 @@ async function pump(out: FileHandle, next: NextChunk, limits: WriteLimits): Prom
       throw internal(`cannot write the download: ${describeError(err)}`, err);
     }
     limits.onWritten?.(size);
+    limits.spent?.(chunk);
   }
   return { size, sha256: hasher.digest("hex") };
 }

@@ -80,9 +80,13 @@ export function streamingInflate(valve: Valve): UnzipDecoderConstructor {
 /**
  * A decoder for one small deflate entry that inflates all of it in one native call. It
  * buffers the compressed bytes (the caller keeps this path for small entries) and caps
- * the output at `declaredSize`, so a lying entry cannot inflate without bound.
+ * the output at `declaredSize`, so a lying entry cannot inflate without bound. `onOutput`
+ * is shown the output buffer, which is the decoder's own, before it is passed on.
  */
-export function oneShotInflate(declaredSize: number): UnzipDecoderConstructor {
+export function oneShotInflate(
+  declaredSize: number,
+  onOutput: (output: Uint8Array) => void = () => {},
+): UnzipDecoderConstructor {
   return class OneShotInflate implements UnzipDecoder {
     static readonly compression = 8;
     ondata: DataHandler = () => {};
@@ -109,6 +113,7 @@ export function oneShotInflate(declaredSize: number): UnzipDecoderConstructor {
         this.ondata(toInflateError(err), empty, true);
         return;
       }
+      onOutput(output);
       this.ondata(null, output, true);
     }
   };

@@ -6,6 +6,7 @@ import { EntryRun } from "./entry-run.ts";
 import type { EntrySink } from "./entry-sink.ts";
 import { type LocalRecord, readLocalRecord } from "./local-record.ts";
 import { oneShotInflate, streamingInflate } from "./native-inflate.ts";
+import { release } from "./release.ts";
 import { entryLabel } from "./safe-path.ts";
 import type { ZipEntry } from "./vet-entries.ts";
 
@@ -38,20 +39,27 @@ export function readEntryStart(read: ReadAt, entry: ZipEntry): Promise<LocalReco
  * the zip is read piece by piece, and the next piece waits until the decoder took the last
  * one and the sink caught up. Throws 400 naming the entry when the local header disagrees,
  * the data is cut short or corrupt, it inflates to more or fewer bytes than declared, or
- * its CRC-32 differs; rejects with the sink's error if storing fails.
+ * its CRC-32 differs; rejects with the sink's error if storing fails. With `recycle`, once the
+ * sink has stored everything, a small entry's buffers (the one read of it, and the one-shot
+ * decoder's output) are freed at once (see release.ts): only for a sink that keeps no chunk,
+ * and a `read` whose every buffer is its own. A streamed entry's chunks are left to the
+ * collector: node:zlib may still hold them.
  */
 export async function pumpEntry(
   read: ReadAt,
   entry: ZipEntry,
   local: LocalRecord,
   sink: EntrySink,
+  recycle = false,
 ): Promise<void> {
   const run = new EntryRun(entry, sink);
+  const spent: Uint8Array[] = [local.header, local.head];
   // Loaded at the first install rather than at start, which it would slow for every start.
   const { Unzip: Streaming, UnzipPassThrough } = await import("fflate");
   const unzip = new Streaming((file) => run.begin(file, local.flags));
   unzip.register(UnzipPassThrough);
-  unzip.register(isOneShot(entry) ? oneShotInflate(entry.size) : streamingInflate(run));
+  const keep = (output: Uint8Array) => spent.push(output);
+  unzip.register(isOneShot(entry) ? oneShotInflate(entry.size, keep) : streamingInflate(run));
   try {
     feed(entry, unzip, local.header, false);
     for await (const chunk of dataChunks(read, entry, local)) {
@@ -64,6 +72,7 @@ export async function pumpEntry(
     run.abort(err);
     throw err;
   }
+  if (recycle) release(spent);
 }
 
 /** Pushes into fflate, turning its parse errors into a 400 that names the entry. */

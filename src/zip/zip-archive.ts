@@ -144,7 +144,8 @@ export class ZipArchive {
   /** Pumps an entry into its file and closes it, or removes the file if that fails. */
   async #fill(entry: ZipEntry, start: LocalRecord, sink: FileSink): Promise<void> {
     try {
-      await pumpEntry(this.#source.read, entry, start, sink);
+      // The file sink keeps no chunk, and every read is a buffer of its own: both can be freed.
+      await pumpEntry(this.#source.read, entry, start, sink, true);
       await sink.finish();
     } catch (err) {
       await sink.discard();
