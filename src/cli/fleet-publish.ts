@@ -31,11 +31,14 @@ export function desiredTopic(
 
 /**
  * The payload: the export text itself, or, with --sign or --rollout, the envelope
- * {"document", "signature"?, "rollout"?}. Throws Error for a bad rollout or key.
+ * {"document", "signature"?, "issued"?, "rollout"?}; a signed one is issued at `now`, which the
+ * signature covers, so that gateways refuse it once they have accepted a newer one. Throws
+ * Error for a bad rollout or key.
  */
 export async function desiredPayload(
   text: string,
   flags: Pick<PublishFlags, "sign" | "rollout">,
+  now: Date = new Date(),
 ): Promise<string> {
   if (flags.sign === undefined && flags.rollout === undefined) return text;
   const rollout = parseRollout(flags.rollout);
@@ -43,13 +46,16 @@ export async function desiredPayload(
   if (rollout.kind !== "all") envelope.rollout = describeRollout(rollout);
   if (flags.sign !== undefined) {
     const key = await importPrivateKey(readFileSync(flags.sign, "utf8"));
+    const issued = now.toISOString();
     const desired = {
       kind: "document",
       text,
       sha256: sha256Of(text),
       signature: undefined,
+      issued,
       rollout,
     } as const;
+    envelope.issued = issued;
     envelope.signature = await signText(key, signedText(desired));
   }
   return JSON.stringify(envelope);

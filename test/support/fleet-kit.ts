@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { brokerOptions } from "../../src/fleet/agent/broker-options.ts";
+import { parseDesired, signedText } from "../../src/fleet/agent/desired.ts";
+import { importPrivateKey, signText } from "../../src/fleet/agent/signature.ts";
 import { type PlugdProcess, plugdFromSource, spawnPlugd } from "./plugd-process.ts";
 import { waitFor } from "./wait.ts";
 
@@ -144,4 +146,15 @@ export function exportDocument(plugins: Record<string, string>): string {
     ]),
   );
   return JSON.stringify({ nativePlugins });
+}
+
+/** `envelope` (the document or url form, with `issued`) signed by `privatePem` as the CLI signs. */
+export async function signEnvelope(
+  privatePem: string,
+  envelope: Record<string, unknown>,
+): Promise<string> {
+  const desired = parseDesired(new TextEncoder().encode(JSON.stringify(envelope)));
+  if (!desired) throw new Error("an empty envelope cannot be signed");
+  const signature = await signText(await importPrivateKey(privatePem), signedText(desired));
+  return JSON.stringify({ ...envelope, signature });
 }
