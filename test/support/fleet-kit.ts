@@ -83,6 +83,8 @@ export interface FleetWatcher extends AsyncDisposable {
   readonly client: MqttClient;
   /** The latest status of each gateway. */
   statuses: Map<string, SeenStatus>;
+  /** Every status seen, in order. */
+  statusLog: SeenStatus[];
   /** Every event seen, in order. */
   events: Record<string, unknown>[];
   /** Publishes a retained desired state (an empty payload clears it). */
@@ -104,11 +106,15 @@ export async function watchFleet(
   });
   const statuses = new Map<string, SeenStatus>();
   const events: Record<string, unknown>[] = [];
+  const statusLog: SeenStatus[] = [];
   client.on("message", (topic, payload) => {
     const [, , id, kind] = topic.split("/");
     if (id === undefined || payload.length === 0) return;
     const value = JSON.parse(payload.toString()) as Record<string, unknown>;
-    if (kind === "status") statuses.set(id, value as SeenStatus);
+    if (kind === "status") {
+      statuses.set(id, value as SeenStatus);
+      statusLog.push(value as SeenStatus);
+    }
     if (kind === "events") events.push(value);
   });
   await client.subscribeAsync([`${prefix}/gateways/+/status`, `${prefix}/gateways/+/events`], {
@@ -117,6 +123,7 @@ export async function watchFleet(
   return {
     client,
     statuses,
+    statusLog,
     events,
     publish: async (topic, payload) => {
       await client.publishAsync(topic, payload, { qos: 1, retain: true });

@@ -130,8 +130,8 @@ export class FleetAgent {
       await this.#publishStatus();
       return;
     }
+    // Said on the broker once the plan is known (deps.applying): one "applying" status per apply.
     this.#state = "applying";
-    await this.#publishStatus();
     const deps = {
       ctx: this.#o.ctx,
       gatewayId: this.#o.config.clientId,
