@@ -97,10 +97,14 @@ describe.skipIf(!hasMosquitto)("fleet agent refusals", () => {
       "plugd/groups/lab/desired",
       JSON.stringify({ document: doc, signature: undated }),
     );
-    await waitFor(refusals(4), "the signed state without an issue time refused");
-    expect(fleet.statuses.get("gw-s")?.lastApply?.error).toStartWith(
-      "refused: the signed desired state has no issue time (issued)",
+    // The status follows the refused event: wait for it, not for the event.
+    const undatedRefused = "refused: the signed desired state has no issue time (issued)";
+    await fleet.until(
+      ["gw-s"],
+      (s) => s.lastApply?.error?.startsWith(undatedRefused) === true,
+      "the signed state without an issue time refused",
     );
+    expect(refusals(4)()).toBe(true);
     const issued = new Date().toISOString();
     const signed = await signEnvelope(trusted.privatePem, { document: doc, issued });
     await fleet.publish("plugd/groups/lab/desired", signed);
