@@ -4,7 +4,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPair } from "../src/fleet/agent/signature.ts";
-import { exportDocument, signEnvelope, startGateway, watchFleet } from "./support/fleet-kit.ts";
+import {
+  exportDocument,
+  type SeenStatus,
+  signEnvelope,
+  startGateway,
+  watchFleet,
+} from "./support/fleet-kit.ts";
 import { startFileServer } from "./support/http-fixtures.ts";
 import { hasMosquitto, startMosquitto } from "./support/mosquitto.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";
@@ -25,7 +31,12 @@ describe.skipIf(!hasMosquitto)("fleet agent replay protection", () => {
     const fleetLines = [`  publicKey: ${JSON.stringify(keys.publicPem)}`];
     const home = mkdtempSync(join(tmpdir(), "plugd-gw-replay-"));
     try {
-      const gw = await startGateway({ broker: broker.url, id: "gw-p", fleet: fleetLines, home });
+      await using gw = await startGateway({
+        broker: broker.url,
+        id: "gw-p",
+        fleet: fleetLines,
+        home,
+      });
       const a = exportDocument({ sinks_file: files.url("/file.zip") });
       const b = exportDocument({ sources_random: files.url("/random.zip") });
       const signedA = await signEnvelope(keys.privatePem, {
@@ -41,8 +52,11 @@ describe.skipIf(!hasMosquitto)("fleet agent replay protection", () => {
       await fleet.publish(topic, signedB);
       await fleet.until(["gw-p"], (s) => s.appliedSha256 === sha256(b), "B applied");
       await fleet.publish(topic, signedA);
-      const replayed = (s: { online: boolean; lastApply: { error?: string } | null }) =>
-        s.online && s.lastApply?.error?.startsWith("refused as a replay") === true;
+      // Online, having read A again (a restarted gateway first says its stored last apply).
+      const replayed = (s: SeenStatus) =>
+        s.online &&
+        s.desiredSha256 === sha256(a) &&
+        s.lastApply?.error?.startsWith("refused as a replay") === true;
       await fleet.until(["gw-p"], replayed, "A's replay refused");
       const expected = {
         state: "failed",
