@@ -106,4 +106,37 @@ describe.skipIf(!hasMosquitto)("fleet agent replay protection", () => {
       rmSync(home, { recursive: true, force: true });
     }
   }, 120_000);
+
+  test("a replay of the applied document, after a newer state was deferred, is refused too", async () => {
+    await using broker = await startMosquitto();
+    await using files = startFileServer({
+      "/file.zip": nativePluginZip({ type: "sinks", name: "file" }),
+    });
+    await using fleet = await watchFleet(broker.url);
+    const keys = await generateKeyPair();
+    const fleetLines = [`  publicKey: ${JSON.stringify(keys.publicPem)}`];
+    await using gw = await startGateway({ broker: broker.url, id: "gw-d", fleet: fleetLines });
+    const a = exportDocument({ sinks_file: files.url("/file.zip") });
+    const b = exportDocument({});
+    const signedA = await signEnvelope(keys.privatePem, {
+      document: a,
+      issued: "2026-12-04T01:00:00.000Z",
+    });
+    await fleet.publish(topic, signedA);
+    await fleet.until(["gw-d"], (s) => s.appliedSha256 === sha256(a), "A applied");
+    const staged = { document: b, issued: "2026-12-04T02:00:00.000Z", rollout: ["gw-other"] };
+    await fleet.publish(topic, await signEnvelope(keys.privatePem, staged));
+    await fleet.until(["gw-d"], (s) => s.state === "deferred", "B deferred");
+    await fleet.publish(topic, signedA);
+    await fleet.until(
+      ["gw-d"],
+      (s) => s.state === "failed" && s.lastApply?.error?.startsWith("refused as a replay") === true,
+      "A's replay refused, though A is what is applied",
+    );
+    expect(fleet.statuses.get("gw-d")).toMatchObject({
+      appliedSha256: sha256(a),
+      lastApply: { state: "failed", sha256: sha256(a) },
+    });
+    expect(await gw.get("/plugins/sinks")).toEqual(["file"]);
+  }, 60_000);
 });

@@ -36,13 +36,15 @@ export interface ApplyDeps {
  * its URL, bounded as plugin downloads are and checked against its sha256), plans it as a dry
  * run and applies it as POST /data/import does: the whole set, all or nothing. Never throws:
  * every refusal and failure is a report saying why, and leaves the gateway as it was. The
- * stored applied sha256 changes only when the apply succeeded.
+ * stored applied sha256 changes only when the apply succeeded. Returns undefined, storing
+ * nothing, for the document applied already (a reconnect, a restart) once it passed the
+ * checks, so that a replay of it is refused too.
  */
 export async function applyDesired(
   deps: ApplyDeps,
   desired: Desired,
   source: string,
-): Promise<ApplyReport> {
+): Promise<ApplyReport | undefined> {
   const base = {
     sha256: desired.sha256,
     source,
@@ -51,6 +53,7 @@ export async function applyDesired(
   };
   const refusal = await checkTrust(deps, desired);
   if (refusal) return remember(deps, { ...base, state: "failed", plan: [], error: refusal });
+  if (desired.sha256 === deps.ctx.store.fleet.get().appliedSha256) return undefined;
   if (!inRollout(desired.rollout, deps.gatewayId, desired.sha256)) {
     return remember(deps, { ...base, state: "deferred", plan: [] });
   }
