@@ -54,10 +54,9 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       const decoder = new TextDecoder();
       for await (const chunk of started.stderr) logged += decoder.decode(chunk, { stream: true });
     })();
-    const listening = async () =>
-      (await accepts(port)) && (wsPort === 0 || (await accepts(wsPort)));
+    const ports = wsPort === 0 ? [port] : [port, wsPort];
     await waitFor(
-      async () => started.exitCode !== null || (await listening()),
+      async () => started.exitCode !== null || (await accepts(ports)),
       "mosquitto to listen",
     );
     if (started.exitCode !== null) {
@@ -137,10 +136,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function accepts(port: number): Promise<boolean> {
+/** True when each of `ports` accepts a TCP connection on 127.0.0.1. */
+async function accepts(ports: readonly number[]): Promise<boolean> {
   try {
-    const socket = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
-    socket.end();
+    for (const port of ports) {
+      const socket = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
+      socket.end();
+    }
     return true;
   } catch {
     return false;
