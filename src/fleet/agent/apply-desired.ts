@@ -1,4 +1,4 @@
-// Applies one desired state exactly as POST /data/import: signature, roll-out, plan, then all or nothing.
+// Applies one desired state as POST /data/import: signature, replay, roll-out, plan, all or nothing.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { downloadToFile } from "../../download/fetch-to-file.ts";
@@ -32,13 +32,13 @@ export interface ApplyDeps {
 
 /**
  * Checks the signature and its issue time (when a key is configured: one issued before the
- * newest accepted is a replay, refused; a newer one becomes the newest) and the roll-out, reads the document (from
- * its URL, bounded as plugin downloads are and checked against its sha256), plans it as a dry
- * run and applies it as POST /data/import does: the whole set, all or nothing. Never throws:
- * every refusal and failure is a report saying why, and leaves the gateway as it was. The
- * stored applied sha256 changes only when the apply succeeded. Returns undefined, storing
- * nothing, for the document applied already (a reconnect, a restart) once it passed the
- * checks, so that a replay of it is refused too.
+ * newest accepted is a replay, refused; a newer one becomes the newest) and the roll-out,
+ * reads the document (from its URL, bounded as plugin downloads are and checked against its
+ * sha256), plans it as a dry run and applies it as POST /data/import does: the whole set,
+ * all or nothing. Never throws: every refusal and failure is a report saying why, and leaves
+ * the gateway as it was. The stored applied sha256 changes only when the apply succeeded.
+ * Returns undefined, storing nothing, for the document applied already (a reconnect, a
+ * restart) once it passed the checks, so that a replay of it is refused too.
  */
 export async function applyDesired(
   deps: ApplyDeps,
