@@ -58,8 +58,8 @@ export class FleetRepo {
   accept(issue: AcceptedIssue): void {
     this.#db
       .query(
-        `INSERT INTO fleet_state (id, accepted_issued, accepted_sha256, updated_at) VALUES (1, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET accepted_issued = excluded.accepted_issued,
+        `INSERT INTO fleet_state (id, accepted_issued, accepted_sha256, updated_at)
+         VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET accepted_issued = excluded.accepted_issued,
            accepted_sha256 = excluded.accepted_sha256, updated_at = excluded.updated_at`,
       )
       .run(issue.issued, issue.sha256, new Date().toISOString());

@@ -80,7 +80,7 @@ function remember(deps: ApplyDeps, report: ApplyReport): ApplyReport {
   return report;
 }
 
-/** Why the state is refused (unsigned, a bad signature, a replay), or undefined; notes a newer issue. */
+/** Why the state is refused (unsigned, badly signed, a replay), or undefined; stores a newer issue. */
 async function checkTrust(deps: ApplyDeps, desired: Desired): Promise<string | undefined> {
   const key = deps.publicKey;
   if (!key) return undefined;

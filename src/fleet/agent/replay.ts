@@ -13,7 +13,10 @@ export function replayRefusal(
   last: AcceptedIssue | undefined,
 ): string | undefined {
   if (issued === undefined) {
-    return "refused: the signed desired state has no issue time (issued), so a replay could not be told apart; publish it with plugd fleet publish --sign";
+    return (
+      "refused: the signed desired state has no issue time (issued), so a replay could not be " +
+      "told apart; publish it with plugd fleet publish --sign"
+    );
   }
   if (!last) return undefined;
   const at = Date.parse(issued);
