@@ -61,17 +61,24 @@ export async function desiredPayload(
   return JSON.stringify(envelope);
 }
 
-/** Publishes (retained, QoS 1) and prints the topic and the document's sha256. Returns 0. */
+/**
+ * Publishes (retained, QoS 1) and prints the topic, the document's sha256 and, when signed,
+ * its issue time. Returns 0.
+ */
 export async function runFleetPublish(target: BrokerTarget, flags: PublishFlags): Promise<number> {
   const topic = desiredTopic(target.prefix, flags);
   const text = flags.file === undefined ? "" : readFileSync(flags.file, "utf8");
-  const payload = text === "" ? "" : await desiredPayload(text, flags);
+  const now = new Date();
+  const payload = text === "" ? "" : await desiredPayload(text, flags, now);
   const client = await connectBroker(target);
   try {
     await client.publishAsync(topic, payload, { qos: 1, retain: true });
   } finally {
     await client.endAsync();
   }
-  flags.print(text === "" ? `cleared ${topic}` : `published ${topic} sha256 ${sha256Of(text)}`);
+  const issued = flags.sign === undefined ? "" : ` issued ${now.toISOString()}`;
+  flags.print(
+    text === "" ? `cleared ${topic}` : `published ${topic} sha256 ${sha256Of(text)}${issued}`,
+  );
   return 0;
 }
