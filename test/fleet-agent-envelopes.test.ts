@@ -1,7 +1,7 @@
 // Desired states by URL, as YAML, and per gateway: the envelope forms and the override of a group.
 import { describe, expect, test } from "bun:test";
-import { generateKeyPair, importPrivateKey, signText } from "../src/fleet/agent/signature.ts";
-import { exportDocument, startGateway, watchFleet } from "./support/fleet-kit.ts";
+import { generateKeyPair } from "../src/fleet/agent/signature.ts";
+import { exportDocument, signEnvelope, startGateway, watchFleet } from "./support/fleet-kit.ts";
 import { startFileServer } from "./support/http-fixtures.ts";
 import { hasMosquitto, startMosquitto } from "./support/mosquitto.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";
@@ -19,7 +19,6 @@ describe.skipIf(!hasMosquitto)("fleet agent envelopes", () => {
     const doc = exportDocument({ sinks_file: files.url("/file.zip") });
     routes["/set.json"] = bytes(doc);
     const keys = await generateKeyPair();
-    const key = await importPrivateKey(keys.privatePem);
     await using fleet = await watchFleet(broker.url);
     const publicKey = JSON.stringify(keys.publicPem);
     await using gw = await startGateway({
@@ -28,21 +27,21 @@ describe.skipIf(!hasMosquitto)("fleet agent envelopes", () => {
       fleet: [`  publicKey: ${publicKey}`],
     });
     const wrong = "0".repeat(64);
-    const bad = {
+    const bad = await signEnvelope(keys.privatePem, {
       url: files.url("/set.json"),
       sha256: wrong,
-      signature: await signText(key, wrong),
-    };
-    await fleet.publish("plugd/groups/lab/desired", JSON.stringify(bad));
+      issued: "2026-12-04T01:00:00.000Z",
+    });
+    await fleet.publish("plugd/groups/lab/desired", bad);
     await fleet.until(["gw-u"], (s) => s.state === "failed", "the wrong sha256 refused");
     expect(fleet.statuses.get("gw-u")?.lastApply?.error).toContain("sha256");
     expect(await gw.get("/plugins/sinks")).toEqual([]);
-    const good = {
+    const good = await signEnvelope(keys.privatePem, {
       url: files.url("/set.json"),
       sha256: sha256(doc),
-      signature: await signText(key, sha256(doc)),
-    };
-    await fleet.publish("plugd/groups/lab/desired", JSON.stringify(good));
+      issued: "2026-12-04T01:00:01.000Z",
+    });
+    await fleet.publish("plugd/groups/lab/desired", good);
     await fleet.until(["gw-u"], (s) => s.appliedSha256 === sha256(doc), "the URL envelope applied");
     expect(await gw.get("/plugins/sinks")).toEqual(["file"]);
   }, 60_000);

@@ -1,4 +1,4 @@
-// The fleet agent speaks MQTT 5, and MQTT 3.1.1 to a broker that refuses 5.
+// What the fleet agent says on the wire: MQTT 5 (3.1.1 to a broker that refuses 5), and one status per step.
 import { describe, expect, test } from "bun:test";
 import { exportDocument, startGateway, watchFleet } from "./support/fleet-kit.ts";
 import { startFileServer } from "./support/http-fixtures.ts";
@@ -31,5 +31,29 @@ describe.skipIf(!hasMosquitto)("fleet agent protocol versions", () => {
       .logs()
       .filter((l) => l.msg === "the broker does not speak MQTT 5; using MQTT 3.1.1");
     expect(notes).toHaveLength(1);
+  }, 60_000);
+
+  test("an apply publishes the status once while applying, with its plan, and once applied", async () => {
+    await using broker = await startMosquitto();
+    await using files = startFileServer({
+      "/file.zip": nativePluginZip({ type: "sinks", name: "file" }),
+    });
+    await using fleet = await watchFleet(broker.url);
+    await using _gw = await startGateway({ broker: broker.url, id: "gw-once" });
+    await fleet.until(["gw-once"], (s) => s.online, "the gateway online");
+    const doc = exportDocument({ sinks_file: files.url("/file.zip") });
+    await fleet.publish("plugd/groups/lab/desired", doc);
+    await fleet.until(["gw-once"], (s) => s.state === "applied", "applied");
+    const steps = fleet.statusLog
+      .filter((s) => s.gatewayId === "gw-once")
+      .map((s) => ({ state: s.state, applyingPlan: s.applyingPlan }));
+    expect(steps).toEqual([
+      { state: "idle", applyingPlan: [] },
+      {
+        state: "applying",
+        applyingPlan: [{ key: "sinks_file", action: "install", result: "pending" }],
+      },
+      { state: "applied", applyingPlan: [] },
+    ]);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 // The fleet agent refuses what it must: a set that fails, an unsigned or badly signed one, bad credentials.
 import { describe, expect, test } from "bun:test";
 import { generateKeyPair, importPrivateKey, signText } from "../src/fleet/agent/signature.ts";
-import { exportDocument, startGateway, watchFleet } from "./support/fleet-kit.ts";
+import { exportDocument, signEnvelope, startGateway, watchFleet } from "./support/fleet-kit.ts";
 import { startFileServer } from "./support/http-fixtures.ts";
 import { hasMosquitto, startMosquitto } from "./support/mosquitto.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";
@@ -52,7 +52,7 @@ describe.skipIf(!hasMosquitto)("fleet agent refusals", () => {
     expect(failures.map((e) => e.gatewayId).sort()).toEqual(ids);
   }, 120_000);
 
-  test("with a public key, unsigned, badly signed and widened states are refused and a signed one applies", async () => {
+  test("with a public key, unsigned, badly signed, widened and undated states are refused and a signed one applies", async () => {
     await using broker = await startMosquitto();
     await using files = startFileServer({
       "/file.zip": nativePluginZip({ type: "sinks", name: "file" }),
@@ -92,8 +92,22 @@ describe.skipIf(!hasMosquitto)("fleet agent refusals", () => {
       "refused: the signature does not verify with fleet.publicKey",
     );
     expect(await gw.get("/plugins/sinks")).toEqual([]);
-    const signature = await signText(await importPrivateKey(trusted.privatePem), doc);
-    await fleet.publish("plugd/groups/lab/desired", JSON.stringify({ document: doc, signature }));
+    const undated = await signText(await importPrivateKey(trusted.privatePem), doc);
+    await fleet.publish(
+      "plugd/groups/lab/desired",
+      JSON.stringify({ document: doc, signature: undated }),
+    );
+    // The status follows the refused event: wait for it, not for the event.
+    const undatedRefused = "refused: the signed desired state has no issue time (issued)";
+    await fleet.until(
+      ["gw-s"],
+      (s) => s.lastApply?.error?.startsWith(undatedRefused) === true,
+      "the signed state without an issue time refused",
+    );
+    expect(refusals(4)()).toBe(true);
+    const issued = new Date().toISOString();
+    const signed = await signEnvelope(trusted.privatePem, { document: doc, issued });
+    await fleet.publish("plugd/groups/lab/desired", signed);
     await fleet.until(["gw-s"], (s) => s.appliedSha256 === sha256(doc), "the signed state applied");
     expect(await gw.get("/plugins/sinks")).toEqual(["file"]);
     expect(await gw.get("/fleet")).toMatchObject({ signatureRequired: true, state: "applied" });

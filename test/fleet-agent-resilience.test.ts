@@ -1,10 +1,9 @@
-// The fleet agent through roll-outs, a broker that dies mid-apply, gateways that were away, and TLS.
+// The fleet agent through roll-outs, a broker that dies mid-apply, and gateways that were away.
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rolloutBucket } from "../src/fleet/agent/rollout.ts";
-import { makeCertificate } from "./support/certificate.ts";
 import { exportDocument, startGateway, watchFleet } from "./support/fleet-kit.ts";
 import { startFileServer } from "./support/http-fixtures.ts";
 import { hasMosquitto, startMosquitto } from "./support/mosquitto.ts";
@@ -172,34 +171,6 @@ describe.skipIf(!hasMosquitto)("fleet agent resilience", () => {
       expect(again.plugd.logs().filter((l) => l.msg === "desired state applied")).toEqual([]);
     } finally {
       rmSync(home, { recursive: true, force: true });
-    }
-  }, 120_000);
-
-  test("mqtts:// with a CA file and a password: the gateway joins and applies", async () => {
-    const certificate = makeCertificate();
-    await using broker = await startMosquitto({ tls: certificate, users: { fleet: "s3cret" } });
-    const dir = mkdtempSync(join(tmpdir(), "plugd-fleet-ca-"));
-    writeFileSync(join(dir, "ca.pem"), certificate.cert);
-    try {
-      await using files = startFileServer({ "/file.zip": fileZip });
-      const auth = { username: "fleet", password: "s3cret", ca: [certificate.cert] };
-      await using fleet = await watchFleet(broker.url, "plugd", auth);
-      const credentials = [
-        "  username: fleet",
-        "  password: s3cret",
-        `  cafile: ${join(dir, "ca.pem")}`,
-      ];
-      await using gw = await startGateway({ broker: broker.url, id: "gw-tls", fleet: credentials });
-      const doc = exportDocument({ sinks_file: files.url("/file.zip") });
-      await fleet.publish("plugd/groups/lab/desired", doc);
-      await fleet.until(["gw-tls"], (s) => s.appliedSha256 === sha256(doc), "applied over TLS");
-      expect(await gw.get("/fleet")).toMatchObject({
-        broker: broker.url,
-        connection: "connected",
-        protocolVersion: "5",
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
 });

@@ -61,7 +61,11 @@ describe.skipIf(!hasMosquitto)("plugd fleet", () => {
       );
       expect(published).toEqual({
         code: 0,
-        lines: [`published plugd/groups/lab/desired sha256 ${sha256(doc)}`],
+        lines: [
+          expect.stringMatching(
+            new RegExp(`^published plugd/groups/lab/desired sha256 ${sha256(doc)} issued \\S+Z$`),
+          ),
+        ],
         stderr: "",
       });
       await fleet.until(ids, (s) => s.appliedSha256 === sha256(doc), "the signed set applied");

@@ -31,11 +31,14 @@ export function desiredTopic(
 
 /**
  * The payload: the export text itself, or, with --sign or --rollout, the envelope
- * {"document", "signature"?, "rollout"?}. Throws Error for a bad rollout or key.
+ * {"document", "signature"?, "issued"?, "rollout"?}; a signed one is issued at `now`, which the
+ * signature covers, so that gateways refuse it once they have accepted a newer one. Throws
+ * Error for a bad rollout or key.
  */
 export async function desiredPayload(
   text: string,
   flags: Pick<PublishFlags, "sign" | "rollout">,
+  now: Date = new Date(),
 ): Promise<string> {
   if (flags.sign === undefined && flags.rollout === undefined) return text;
   const rollout = parseRollout(flags.rollout);
@@ -43,29 +46,39 @@ export async function desiredPayload(
   if (rollout.kind !== "all") envelope.rollout = describeRollout(rollout);
   if (flags.sign !== undefined) {
     const key = await importPrivateKey(readFileSync(flags.sign, "utf8"));
+    const issued = now.toISOString();
     const desired = {
       kind: "document",
       text,
       sha256: sha256Of(text),
       signature: undefined,
+      issued,
       rollout,
     } as const;
+    envelope.issued = issued;
     envelope.signature = await signText(key, signedText(desired));
   }
   return JSON.stringify(envelope);
 }
 
-/** Publishes (retained, QoS 1) and prints the topic and the document's sha256. Returns 0. */
+/**
+ * Publishes (retained, QoS 1) and prints the topic, the document's sha256 and, when signed,
+ * its issue time. Returns 0.
+ */
 export async function runFleetPublish(target: BrokerTarget, flags: PublishFlags): Promise<number> {
   const topic = desiredTopic(target.prefix, flags);
   const text = flags.file === undefined ? "" : readFileSync(flags.file, "utf8");
-  const payload = text === "" ? "" : await desiredPayload(text, flags);
+  const now = new Date();
+  const payload = text === "" ? "" : await desiredPayload(text, flags, now);
   const client = await connectBroker(target);
   try {
     await client.publishAsync(topic, payload, { qos: 1, retain: true });
   } finally {
     await client.endAsync();
   }
-  flags.print(text === "" ? `cleared ${topic}` : `published ${topic} sha256 ${sha256Of(text)}`);
+  const issued = flags.sign === undefined ? "" : ` issued ${now.toISOString()}`;
+  flags.print(
+    text === "" ? `cleared ${topic}` : `published ${topic} sha256 ${sha256Of(text)}${issued}`,
+  );
   return 0;
 }

@@ -8,6 +8,12 @@ export interface FleetState {
   lastApply: unknown;
 }
 
+/** The newest signed desired state accepted: its issue time (ISO 8601) and document sha256. */
+export interface AcceptedIssue {
+  issued: string;
+  sha256: string;
+}
+
 /** Typed access to the `fleet_state` table. */
 export class FleetRepo {
   readonly #db: Database;
@@ -35,5 +41,27 @@ export class FleetRepo {
            last_apply = excluded.last_apply, updated_at = excluded.updated_at`,
       )
       .run(state.appliedSha256, JSON.stringify(state.lastApply), new Date().toISOString());
+  }
+
+  /** The newest accepted signed desired state; undefined before the first. */
+  accepted(): AcceptedIssue | undefined {
+    const row = this.#db
+      .query<{ accepted_issued: string; accepted_sha256: string }, []>(
+        "SELECT accepted_issued, accepted_sha256 FROM fleet_state WHERE id = 1",
+      )
+      .get();
+    if (!row || row.accepted_issued === "") return undefined;
+    return { issued: row.accepted_issued, sha256: row.accepted_sha256 };
+  }
+
+  /** Records `issue` as the newest accepted, leaving the applied state as it is. */
+  accept(issue: AcceptedIssue): void {
+    this.#db
+      .query(
+        `INSERT INTO fleet_state (id, accepted_issued, accepted_sha256, updated_at)
+         VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET accepted_issued = excluded.accepted_issued,
+           accepted_sha256 = excluded.accepted_sha256, updated_at = excluded.updated_at`,
+      )
+      .run(issue.issued, issue.sha256, new Date().toISOString());
   }
 }

@@ -58,4 +58,9 @@ export const migrations: readonly string[] = [
     updated_at     TEXT NOT NULL
   ) STRICT;
   `,
+  `
+  -- Replay protection: the issue time and sha256 of the newest signed desired state accepted.
+  ALTER TABLE fleet_state ADD COLUMN accepted_issued TEXT NOT NULL DEFAULT '';
+  ALTER TABLE fleet_state ADD COLUMN accepted_sha256 TEXT NOT NULL DEFAULT '';
+  `,
 ];

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { brokerOptions } from "../../src/fleet/agent/broker-options.ts";
+import { parseDesired, signedText } from "../../src/fleet/agent/desired.ts";
+import { importPrivateKey, signText } from "../../src/fleet/agent/signature.ts";
 import { type PlugdProcess, plugdFromSource, spawnPlugd } from "./plugd-process.ts";
 import { waitFor } from "./wait.ts";
 
@@ -81,6 +83,8 @@ export interface FleetWatcher extends AsyncDisposable {
   readonly client: MqttClient;
   /** The latest status of each gateway. */
   statuses: Map<string, SeenStatus>;
+  /** Every status seen, in order. */
+  statusLog: SeenStatus[];
   /** Every event seen, in order. */
   events: Record<string, unknown>[];
   /** Publishes a retained desired state (an empty payload clears it). */
@@ -102,11 +106,15 @@ export async function watchFleet(
   });
   const statuses = new Map<string, SeenStatus>();
   const events: Record<string, unknown>[] = [];
+  const statusLog: SeenStatus[] = [];
   client.on("message", (topic, payload) => {
     const [, , id, kind] = topic.split("/");
     if (id === undefined || payload.length === 0) return;
     const value = JSON.parse(payload.toString()) as Record<string, unknown>;
-    if (kind === "status") statuses.set(id, value as SeenStatus);
+    if (kind === "status") {
+      statuses.set(id, value as SeenStatus);
+      statusLog.push(value as SeenStatus);
+    }
     if (kind === "events") events.push(value);
   });
   await client.subscribeAsync([`${prefix}/gateways/+/status`, `${prefix}/gateways/+/events`], {
@@ -115,6 +123,7 @@ export async function watchFleet(
   return {
     client,
     statuses,
+    statusLog,
     events,
     publish: async (topic, payload) => {
       await client.publishAsync(topic, payload, { qos: 1, retain: true });
@@ -144,4 +153,15 @@ export function exportDocument(plugins: Record<string, string>): string {
     ]),
   );
   return JSON.stringify({ nativePlugins });
+}
+
+/** `envelope` (the document or url form, with `issued`) signed by `privatePem` as the CLI signs. */
+export async function signEnvelope(
+  privatePem: string,
+  envelope: Record<string, unknown>,
+): Promise<string> {
+  const desired = parseDesired(new TextEncoder().encode(JSON.stringify(envelope)));
+  if (!desired) throw new Error("an empty envelope cannot be signed");
+  const signature = await signText(await importPrivateKey(privatePem), signedText(desired));
+  return JSON.stringify({ ...envelope, signature });
 }

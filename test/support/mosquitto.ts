@@ -17,12 +17,16 @@ export interface MosquittoOptions {
   users?: Record<string, string>;
   /** Log every connection (log_type all) to output(); default errors only. */
   verbose?: boolean;
+  /** Also serve MQTT over WebSocket (ws://, wss:// with `tls`) on a second port. */
+  websockets?: boolean;
 }
 
 export interface Mosquitto extends AsyncDisposable {
   /** mqtt://127.0.0.1:<port> (mqtts:// with TLS). */
   readonly url: string;
   readonly port: number;
+  /** ws://127.0.0.1:<port>/ (wss:// with TLS) when asked for `websockets`, else "". */
+  readonly wsUrl: string;
   /** Kills the broker (SIGKILL: no clean goodbye to the clients); the port stays ours. */
   kill(): Promise<void>;
   /** Starts it again on the same port and waits until it accepts connections. */
@@ -35,7 +39,8 @@ export interface Mosquitto extends AsyncDisposable {
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), "plugd-mosquitto-"));
   const port = await freePort();
-  writeFileSync(join(dir, "mosquitto.conf"), configText(dir, port, options));
+  const wsPort = options.websockets ? await freePort() : 0;
+  writeFileSync(join(dir, "mosquitto.conf"), configText(dir, { port, wsPort }, options));
   let proc: Subprocess<"ignore", "pipe", "pipe"> | undefined;
   let logged = "";
   const start = async () => {
@@ -49,8 +54,9 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       const decoder = new TextDecoder();
       for await (const chunk of started.stderr) logged += decoder.decode(chunk, { stream: true });
     })();
+    const ports = wsPort === 0 ? [port] : [port, wsPort];
     await waitFor(
-      async () => started.exitCode !== null || (await accepts(port)),
+      async () => started.exitCode !== null || (await accepts(ports)),
       "mosquitto to listen",
     );
     if (started.exitCode !== null) {
@@ -65,6 +71,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   return {
     url: `${options.tls ? "mqtts" : "mqtt"}://127.0.0.1:${port}`,
     port,
+    wsUrl: wsPort === 0 ? "" : `${options.tls ? "wss" : "ws"}://127.0.0.1:${wsPort}/`,
     kill,
     start,
     output: () => logged,
@@ -75,13 +82,27 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   };
 }
 
-function configText(dir: string, port: number, options: MosquittoOptions): string {
-  const lines = [
-    `listener ${port} 127.0.0.1`,
+/**
+ * The config; with `wsPort`, a second listener speaking MQTT over WebSocket. Mosquitto 2.0.11
+ * refuses to start with a websockets listener alone ("Unable to start any listening sockets":
+ * it counts only its own TCP sockets), so the plain listener always comes first. The
+ * certificate belongs to a listener, so it follows each `listener` line.
+ */
+function configText(
+  dir: string,
+  ports: { port: number; wsPort: number },
+  options: MosquittoOptions,
+): string {
+  const perListener = listenerLines(dir, options);
+  const lines = [`listener ${ports.port} 127.0.0.1`, ...perListener];
+  if (ports.wsPort !== 0) {
+    lines.push(`listener ${ports.wsPort} 127.0.0.1`, "protocol websockets", ...perListener);
+  }
+  lines.push(
     "persistence false",
     "log_dest stderr",
     options.verbose ? "log_type all" : "log_type error",
-  ];
+  );
   // As root, mosquitto would switch to the mosquitto user, who cannot read this private folder.
   lines.push("sys_interval 1");
   if (process.getuid?.() === 0) lines.push("user root");
@@ -97,12 +118,15 @@ function configText(dir: string, port: number, options: MosquittoOptions): strin
   } else {
     lines.push("allow_anonymous true");
   }
-  if (options.tls) {
-    writeFileSync(join(dir, "cert.pem"), options.tls.cert);
-    writeFileSync(join(dir, "key.pem"), options.tls.key);
-    lines.push(`certfile ${join(dir, "cert.pem")}`, `keyfile ${join(dir, "key.pem")}`);
-  }
   return `${lines.join("\n")}\n`;
+}
+
+/** What each listener needs of its own: the certificate, with TLS. */
+function listenerLines(dir: string, options: MosquittoOptions): string[] {
+  if (!options.tls) return [];
+  writeFileSync(join(dir, "cert.pem"), options.tls.cert);
+  writeFileSync(join(dir, "key.pem"), options.tls.key);
+  return [`certfile ${join(dir, "cert.pem")}`, `keyfile ${join(dir, "key.pem")}`];
 }
 
 async function freePort(): Promise<number> {
@@ -112,10 +136,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function accepts(port: number): Promise<boolean> {
+/** True when each of `ports` accepts a TCP connection on 127.0.0.1. */
+async function accepts(ports: readonly number[]): Promise<boolean> {
   try {
-    const socket = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
-    socket.end();
+    for (const port of ports) {
+      const socket = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
+      socket.end();
+    }
     return true;
   } catch {
     return false;

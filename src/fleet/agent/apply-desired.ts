@@ -1,4 +1,4 @@
-// Applies one desired state exactly as POST /data/import: signature, roll-out, plan, then all or nothing.
+// Applies one desired state as POST /data/import: signature, replay, roll-out, plan, all or nothing.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { downloadToFile } from "../../download/fetch-to-file.ts";
@@ -14,6 +14,7 @@ import {
   planResults,
 } from "./apply-report.ts";
 import { type Desired, signedText } from "./desired.ts";
+import { replayRefusal } from "./replay.ts";
 import { describeRollout, inRollout } from "./rollout.ts";
 import { verifyText } from "./signature.ts";
 
@@ -30,25 +31,29 @@ export interface ApplyDeps {
 }
 
 /**
- * Checks the signature (when a key is configured) and the roll-out, reads the document (from
- * its URL, bounded as plugin downloads are and checked against its sha256), plans it as a dry
- * run and applies it as POST /data/import does: the whole set, all or nothing. Never throws:
- * every refusal and failure is a report saying why, and leaves the gateway as it was. The
- * stored applied sha256 changes only when the apply succeeded.
+ * Checks the signature and its issue time (when a key is configured: one issued before the
+ * newest accepted is a replay, refused; a newer one becomes the newest) and the roll-out,
+ * reads the document (from its URL, bounded as plugin downloads are and checked against its
+ * sha256), plans it as a dry run and applies it as POST /data/import does: the whole set,
+ * all or nothing. Never throws: every refusal and failure is a report saying why, and leaves
+ * the gateway as it was. The stored applied sha256 changes only when the apply succeeded.
+ * Returns undefined, storing nothing, for the document applied already (a reconnect, a
+ * restart) once it passed the checks, so that a replay of it is refused too.
  */
 export async function applyDesired(
   deps: ApplyDeps,
   desired: Desired,
   source: string,
-): Promise<ApplyReport> {
+): Promise<ApplyReport | undefined> {
   const base = {
     sha256: desired.sha256,
     source,
     rollout: describeRollout(desired.rollout),
     at: new Date().toISOString(),
   };
-  const refusal = await checkSignature(deps.publicKey, desired);
+  const refusal = await checkTrust(deps, desired);
   if (refusal) return remember(deps, { ...base, state: "failed", plan: [], error: refusal });
+  if (desired.sha256 === deps.ctx.store.fleet.get().appliedSha256) return undefined;
   if (!inRollout(desired.rollout, deps.gatewayId, desired.sha256)) {
     return remember(deps, { ...base, state: "deferred", plan: [] });
   }
@@ -75,16 +80,21 @@ function remember(deps: ApplyDeps, report: ApplyReport): ApplyReport {
   return report;
 }
 
-async function checkSignature(
-  key: CryptoKey | undefined,
-  desired: Desired,
-): Promise<string | undefined> {
+/** Why the state is refused (unsigned, badly signed, a replay), or undefined; stores a newer issue. */
+async function checkTrust(deps: ApplyDeps, desired: Desired): Promise<string | undefined> {
+  const key = deps.publicKey;
   if (!key) return undefined;
   if (desired.signature === undefined) {
     return "refused: the desired state is not signed, and fleet.publicKey requires a signature";
   }
   const valid = await verifyText(key, desired.signature, signedText(desired)).catch(() => false);
-  return valid ? undefined : "refused: the signature does not verify with fleet.publicKey";
+  if (!valid) return "refused: the signature does not verify with fleet.publicKey";
+  const { fleet } = deps.ctx.store;
+  const replay = replayRefusal(desired.issued, desired.sha256, fleet.accepted());
+  if (replay !== undefined) return replay;
+  if (desired.issued !== undefined)
+    fleet.accept({ issued: desired.issued, sha256: desired.sha256 });
+  return undefined;
 }
 
 async function documentText(ctx: InstallContext, desired: Desired): Promise<string> {

@@ -24,19 +24,33 @@ describe("parseDesired", () => {
       text: doc,
       sha256: sha256Of(doc),
       signature: undefined,
+      issued: undefined,
       rollout: { kind: "all" },
     });
   });
 
-  test("a document envelope carries its signature and rollout", () => {
-    const payload = JSON.stringify({ document: doc, signature: "c2ln", rollout: "10%" });
+  test("a document envelope carries its signature, issue time and rollout", () => {
+    const issued = "2026-12-04T01:41:35.123Z";
+    const payload = JSON.stringify({ document: doc, signature: "c2ln", issued, rollout: "10%" });
     expect(parseDesired(bytes(payload))).toEqual({
       kind: "document",
       text: doc,
       sha256: sha256Of(doc),
       signature: "c2ln",
+      issued,
       rollout: { kind: "percent", percent: 10 },
     });
+  });
+
+  test.each([
+    ["yesterday"],
+    ["2026-12-04 01:41:35Z"],
+    ["2026-12-04T01:41:35+01:00"],
+    ["2026-13-04T01:41:35Z"],
+  ])("an issue time %p that is not a UTC ISO time is refused", (issued) => {
+    expect(() => parseDesired(bytes(JSON.stringify({ document: doc, issued })))).toThrow(
+      "issued must be a UTC time",
+    );
   });
 
   test("a url envelope needs a sha256, which the signature covers", () => {
@@ -54,6 +68,12 @@ describe("parseDesired", () => {
     expect(staged && signedText(staged)).toBe(`rollout 10%\n${doc}`);
     const ids = parseDesired(bytes(JSON.stringify({ document: doc, rollout: ["a", "b"] })));
     expect(ids && signedText(ids)).toBe(`rollout a,b\n${doc}`);
+  });
+
+  test("a signature covers the issue time, before the roll-out", () => {
+    const issued = "2026-12-04T01:41:35Z";
+    const staged = parseDesired(bytes(JSON.stringify({ document: doc, issued, rollout: "5%" })));
+    expect(staged && signedText(staged)).toBe(`issued ${issued}\nrollout 5%\n${doc}`);
   });
 
   test("text that is not an object is refused", () => {

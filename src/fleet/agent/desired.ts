@@ -8,6 +8,8 @@ export interface DesiredDocument {
   /** Lower-case hex sha256 of `text`'s UTF-8 bytes: the document's identity. */
   readonly sha256: string;
   readonly signature: string | undefined;
+  /** When `plugd fleet publish` signed it (ISO 8601, UTC); undefined for a raw document. */
+  readonly issued: string | undefined;
   readonly rollout: Rollout;
 }
 
@@ -17,6 +19,7 @@ export interface DesiredReference {
   readonly url: string;
   readonly sha256: string;
   readonly signature: string | undefined;
+  readonly issued: string | undefined;
   readonly rollout: Rollout;
 }
 
@@ -32,8 +35,8 @@ export function sha256Of(text: string | Uint8Array): string {
 
 /**
  * Reads a retained payload (UTF-8): an export document in JSON or YAML (its top-level
- * `rollout`, if any, read too), `{"document": TEXT, "signature"?, "rollout"?}`, or
- * `{"url": URL, "sha256": HEX, "signature"?, "rollout"?}`. Returns undefined for an empty
+ * `rollout`, if any, read too), `{"document": TEXT, "signature"?, "issued"?, "rollout"?}`, or
+ * `{"url": URL, "sha256": HEX, "signature"?, "issued"?, "rollout"?}`. Returns undefined for an empty
  * payload (the desired state was cleared). Throws Error saying what does not fit.
  */
 export function parseDesired(payload: Uint8Array): Desired | undefined {
@@ -52,10 +55,12 @@ export function parseDesired(payload: Uint8Array): Desired | undefined {
       text,
       sha256: sha256Of(text),
       signature: undefined,
+      issued: undefined,
       rollout: parseRollout(parsed.rollout),
     };
   }
   const signature = optionalString(parsed, "signature");
+  const issued = issueTime(parsed);
   const rollout = parseRollout(parsed.rollout);
   if (typeof parsed.document === "string") {
     return {
@@ -63,6 +68,7 @@ export function parseDesired(payload: Uint8Array): Desired | undefined {
       text: parsed.document,
       sha256: sha256Of(parsed.document),
       signature,
+      issued,
       rollout,
     };
   }
@@ -73,19 +79,32 @@ export function parseDesired(payload: Uint8Array): Desired | undefined {
   if (!/^[0-9a-f]{64}$/.test(sha256)) {
     throw new Error("an envelope with url needs sha256: 64 hexadecimal digits of the document");
   }
-  return { kind: "url", url: parsed.url, sha256, signature, rollout };
+  return { kind: "url", url: parsed.url, sha256, signature, issued, rollout };
 }
 
 /**
  * What a signature covers: the document's bytes (for a URL envelope its sha256, which pins
  * them), preceded by `rollout <share or ids>\n` when the state names a roll-out, so that a
- * staged roll-out cannot be widened (or a roll-out added or removed) without the key.
+ * staged roll-out cannot be widened (or a roll-out added or removed) without the key, and
+ * before that by `issued <time>\n` when it has an issue time, so that an old state cannot be
+ * passed off as a new one.
  */
 export function signedText(desired: Desired): string {
   const base = desired.kind === "document" ? desired.text : desired.sha256;
-  return desired.rollout.kind === "all"
-    ? base
-    : `rollout ${describeRollout(desired.rollout)}\n${base}`;
+  const staged =
+    desired.rollout.kind === "all" ? base : `rollout ${describeRollout(desired.rollout)}\n${base}`;
+  return desired.issued === undefined ? staged : `issued ${desired.issued}\n${staged}`;
+}
+
+/** `issued`: absent, or a UTC time as toISOString() writes it (milliseconds optional). */
+function issueTime(envelope: Record<string, unknown>): string | undefined {
+  const issued = optionalString(envelope, "issued");
+  if (issued === undefined) return undefined;
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+  if (!iso.test(issued) || !Number.isFinite(Date.parse(issued))) {
+    throw new Error(`issued must be a UTC time such as 2026-12-04T01:41:35.123Z, not ${issued}`);
+  }
+  return issued;
 }
 
 function parseObject(text: string): Record<string, unknown> {

@@ -124,14 +124,9 @@ export class FleetAgent {
     }
     if (!desired) return;
     this.#desired = desired.sha256;
-    if (desired.sha256 === this.#applied) {
-      if (this.#state === "applied") return;
-      this.#state = "applied";
-      await this.#publishStatus();
-      return;
-    }
+    const before = this.#state;
+    // Said on the broker once the plan is known (deps.applying): one "applying" status per apply.
     this.#state = "applying";
-    await this.#publishStatus();
     const deps = {
       ctx: this.#o.ctx,
       gatewayId: this.#o.config.clientId,
@@ -141,7 +136,11 @@ export class FleetAgent {
         void this.#publishStatus();
       },
     };
-    await this.#finish(await applyDesired(deps, desired, winner.topic));
+    const report = await applyDesired(deps, desired, winner.topic);
+    if (report) return await this.#finish(report);
+    // Applied already (a reconnect, a restart): said again only when the state was another.
+    this.#state = "applied";
+    if (before !== "applied") await this.#publishStatus();
   }
 
   async #finish(report: ApplyReport): Promise<void> {

@@ -3,6 +3,8 @@ import type { IClientOptions, MqttClient } from "mqtt";
 import { describeError } from "../../errors.ts";
 import type { Logger } from "../../log/logger.ts";
 import { brokerOptions } from "./broker-options.ts";
+import { ErrorNotes } from "./error-notes.ts";
+import { reconnectDelay } from "./reconnect-delay.ts";
 
 /** connecting → connected; reconnecting after a loss; unauthorized while the broker refuses us. */
 export type LinkState = "connecting" | "connected" | "reconnecting" | "unauthorized" | "stopped";
@@ -30,6 +32,9 @@ const refusedCredentials = new Set([134, 135, 4, 5]);
 /** CONNACK codes saying the broker does not speak the protocol version (MQTT 5: 132; 3.1.1: 1). */
 const refusedVersion = new Set([132, 1]);
 
+const lostConnection = "lost the connection to the broker";
+const closedBeforeConnack = "the broker closed the connection before accepting it";
+
 /** A connection that reconnects on its own until stop(). */
 export class MqttSession {
   readonly #options: SessionOptions;
@@ -37,12 +42,15 @@ export class MqttSession {
   #state: LinkState = "connecting";
   #version: 4 | 5 = 5;
   #failures = 0;
-  #lastError = "";
+  readonly #errors: ErrorNotes;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
 
   constructor(options: SessionOptions) {
     this.#options = options;
+    const { logger, url } = options;
+    // Once per outage and reason, not at every attempt.
+    this.#errors = new ErrorNotes((message) => logger.warn(message, { url, retrying: true }));
   }
 
   get state(): LinkState {
@@ -51,7 +59,7 @@ export class MqttSession {
 
   /** The last connection error ("" once connected), for GET /fleet. */
   get lastError(): string {
-    return this.#lastError;
+    return this.#errors.last;
   }
 
   get protocolVersion(): 4 | 5 {
@@ -95,23 +103,36 @@ export class MqttSession {
     } catch (err) {
       // A connection that cannot even be set up (a TLS file MQTT.js refuses, say) is retried
       // like any other: it is a status and one log line, never the end of plugd.
-      this.#note(`cannot connect to the broker: ${describeError(err)}`);
+      this.#errors.note(`cannot connect to the broker: ${describeError(err)}`);
       this.#retry();
       return;
     }
     this.#client = client;
-    let closed = false;
-    client.on("connect", () => this.#onConnect(client));
+    const seen = { closed: false, accepted: false, failed: false };
+    client.on("connect", () => {
+      seen.accepted = true;
+      this.#onConnect(client);
+    });
     client.on("message", (topic, payload) => this.#options.onMessage(topic, payload));
-    client.on("error", (err) => this.#onError(err));
+    client.on("error", (err) => {
+      seen.failed = true;
+      this.#onError(err);
+    });
     client.on("close", () => {
-      if (closed) return;
-      closed = true;
+      if (seen.closed) return;
+      seen.closed = true;
       client.removeAllListeners();
       client.on("error", () => undefined);
       client.end(true);
-      this.#retry();
+      this.#onClose(seen);
     });
+  }
+
+  /** A close that no error explained is still said (once per outage): an outage is never silent. */
+  #onClose(seen: { accepted: boolean; failed: boolean }): void {
+    if (this.#stopped) return;
+    if (!seen.failed) this.#errors.note(seen.accepted ? lostConnection : closedBeforeConnack);
+    this.#retry();
   }
 
   #clientOptions(): IClientOptions {
@@ -138,13 +159,12 @@ export class MqttSession {
   #onConnect(client: MqttClient): void {
     this.#failures = 0;
     this.#state = "connected";
-    if (this.#lastError !== "") {
+    if (this.#errors.clear()) {
       this.#options.logger.info("connected to the broker again", { url: this.#options.url });
     }
-    this.#lastError = "";
     const topics = Object.fromEntries(this.#options.topics.map((t) => [t, { qos: 1 as const }]));
     client.subscribe(topics, (err) => {
-      if (err) this.#note(`the broker refused the subscriptions: ${describeError(err)}`);
+      if (err) this.#errors.note(`the broker refused the subscriptions: ${describeError(err)}`);
     });
     this.#options.onConnected();
   }
@@ -153,22 +173,17 @@ export class MqttSession {
     const code = "code" in err && typeof err.code === "number" ? err.code : undefined;
     if (code !== undefined && refusedVersion.has(code) && this.#version === 5) {
       this.#version = 4;
-      this.#note("the broker does not speak MQTT 5; using MQTT 3.1.1");
+      this.#errors.note("the broker does not speak MQTT 5; using MQTT 3.1.1");
       return;
     }
     if (code !== undefined && refusedCredentials.has(code)) {
       this.#state = "unauthorized";
-      this.#note(`the broker refused the credentials of ${this.#options.clientId}: ${err.message}`);
+      this.#errors.note(
+        `the broker refused the credentials of ${this.#options.clientId}: ${err.message}`,
+      );
       return;
     }
-    this.#note(`cannot connect to the broker: ${describeError(err)}`);
-  }
-
-  /** Keeps the error for GET /fleet and logs it once, not at every attempt. */
-  #note(message: string): void {
-    if (message === this.#lastError) return;
-    this.#lastError = message;
-    this.#options.logger.warn(message, { url: this.#options.url, retrying: true });
+    this.#errors.note(`cannot connect to the broker: ${describeError(err)}`);
   }
 
   #retry(): void {
@@ -178,18 +193,4 @@ export class MqttSession {
     const delay = reconnectDelay(this.#failures++, reconnectMinMs, reconnectMaxMs, Math.random());
     this.#timer = setTimeout(() => void this.#connect(), delay);
   }
-}
-
-/**
- * The wait before attempt `failures + 1`: `minMs` doubled per failure up to `maxMs`, less up to
- * 20 % by `random` (0..1), so a fleet that lost its broker does not come back in one burst.
- */
-export function reconnectDelay(
-  failures: number,
-  minMs: number,
-  maxMs: number,
-  random: number,
-): number {
-  const delay = Math.min(minMs * 2 ** failures, maxMs);
-  return delay * (0.8 + random * 0.2);
 }

@@ -1,6 +1,6 @@
 // The reconnect back-off of the fleet agent's MQTT session (pure).
 import { expect, test } from "bun:test";
-import { reconnectDelay } from "./mqtt-session.ts";
+import { reconnectDelay } from "./reconnect-delay.ts";
 
 test("the reconnect delay doubles from the minimum up to the maximum, with at most 20% jitter", () => {
   expect([0, 1, 2, 3, 10].map((n) => reconnectDelay(n, 1000, 5000, 1))).toEqual([
