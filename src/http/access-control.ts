@@ -36,11 +36,22 @@ interface Admitted {
  */
 export function accessControl(deps: AccessControlDeps) {
   const admitted = new WeakMap<Request, Admitted>();
+  const byAddress = deps.gate.admitByAddress;
   return new Elysia({ name: "access-control" })
-    .onRequest(async ({ request, server }) => {
-      refuseCrossSite(request);
-      admitted.set(request, await admit(deps.gate, request, server?.requestIP(request)?.address));
-    })
+    .onRequest(
+      // Without tokens the gate answers at once, so the hook stays synchronous: no promise per request.
+      byAddress
+        ? ({ request, server }) => {
+            refuseCrossSite(request);
+            const client = server?.requestIP(request)?.address;
+            admitted.set(request, noted(request, client, byAddress(client)));
+          }
+        : async ({ request, server }) => {
+            refuseCrossSite(request);
+            const client = server?.requestIP(request)?.address;
+            admitted.set(request, await admit(deps.gate, request, client));
+          },
+    )
     .onParse({ as: "global" }, ({ request }) => parseBody(request, deps.limits))
     .onTransform({ as: "global" }, ({ request, route, params }) => {
       const change = admitted.get(request)?.change;
@@ -76,15 +87,24 @@ export function accessControl(deps: AccessControlDeps) {
 
 /** Asks the gate (which throws 401/403) and notes what the audit line needs. */
 async function admit(gate: Gate, request: Request, client: string | undefined): Promise<Admitted> {
-  const time = new Date().toISOString();
   const started = performance.now();
   const identity = await gate.admit({
     path: new URL(request.url).pathname,
     authorization: request.headers.get("authorization"),
     address: client,
   });
-  const change = isChange(request.method) ? { shaBefore: null } : undefined;
-  return { time, started, client, identity, change };
+  return noted(request, client, identity, started);
+}
+
+/** What the audit line of a change request needs; the clock is read only for those. */
+function noted(
+  request: Request,
+  client: string | undefined,
+  identity: string,
+  started = performance.now(),
+): Admitted {
+  if (!isChange(request.method)) return { time: "", started, client, identity, change: undefined };
+  return { time: new Date().toISOString(), started, client, identity, change: { shaBefore: null } };
 }
 
 /** The status the answer will carry: handlers return values, status() results or Responses. */
