@@ -1,5 +1,5 @@
 // The public keys in etc/mgmt/: read on first use, kept, and read again when the folder changes.
-import { createPublicKey } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { closeSync, type FSWatcher, fstatSync, openSync, statSync, watch } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -128,7 +128,9 @@ async function readKey(dir: string, file: string): Promise<KeyEntry> {
  * @throws ConfigError saying why the text is not such a key (readKey makes it the file's problem).
  */
 export async function importRsaPublicKey(pem: string): Promise<CryptoKey> {
-  let key: ReturnType<typeof createPublicKey>;
+  // Loaded only with authentication on: node:crypto costs several milliseconds of every start.
+  const { createPublicKey } = await import("node:crypto");
+  let key: KeyObject;
   try {
     key = createPublicKey(pem);
   } catch (err) {

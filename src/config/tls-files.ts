@@ -1,5 +1,5 @@
 // basic.restTls: reads and checks the certificate and key at start, so a bad file stops plugd.
-import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
+import type { KeyObject, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describeError } from "../errors.ts";
@@ -27,6 +27,8 @@ export function readTlsFiles(config: Config): TlsFiles | undefined {
   }
   const cert = readPem(resolve(config.home, certfile), `${where}.certfile`);
   const key = readPem(resolve(config.home, keyfile), `${where}.keyfile`);
+  // Loaded only when TLS is on: node:crypto costs several milliseconds of every start.
+  const { X509Certificate, createPrivateKey } = process.getBuiltinModule("node:crypto");
   const certificate = parseWith(
     () => new X509Certificate(cert),
     `${where}.certfile`,

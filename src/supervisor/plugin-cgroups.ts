@@ -5,7 +5,6 @@
 // cgroup (systemd gives the service one with Delegate=yes), so leftover cgroups of an earlier
 // plugd on the same home are found and ended at start.
 
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -63,7 +62,7 @@ export class PluginCgroups {
       const found = await ownCgroup(options.mount);
       if ("reason" in found) return found;
       const own = found.dir;
-      const hash = createHash("sha256").update(options.home).digest("hex").slice(0, 12);
+      const hash = new Bun.CryptoHasher("sha256").update(options.home).digest("hex").slice(0, 12);
       const dir = join(own, `plugd-plugins-${hash}`);
       await mkdir(dir, { recursive: true });
       await endLeftovers(dir, options.logger);

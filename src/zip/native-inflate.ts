@@ -1,7 +1,10 @@
 // fflate decoders for deflate entries that run Bun's native zlib instead of fflate's JS inflate.
 
-import { createInflateRaw, inflateRawSync } from "node:zlib";
+import type * as Zlib from "node:zlib";
 import type { FlateError, UnzipDecoder, UnzipDecoderConstructor } from "fflate";
+
+/** node:zlib, which pumpEntry loads at the first extraction: it costs milliseconds of a start. */
+export type ZlibModule = typeof Zlib;
 
 /** How a streaming decoder keeps pace with the writer behind it and the reader before it. */
 export interface Valve {
@@ -42,11 +45,11 @@ const empty = new Uint8Array(0);
  * inflating while `valve` reports the writer full, so memory stays at a few chunks however
  * large the entry. fflate's own inflate is pure JS and several times slower.
  */
-export function streamingInflate(valve: Valve): UnzipDecoderConstructor {
+export function streamingInflate(valve: Valve, zlib: ZlibModule): UnzipDecoderConstructor {
   return class StreamingInflate implements UnzipDecoder {
     static readonly compression = 8;
     ondata: DataHandler = () => {};
-    readonly #zlib = createInflateRaw({ chunkSize: outputChunkSize });
+    readonly #zlib = zlib.createInflateRaw({ chunkSize: outputChunkSize });
 
     constructor() {
       this.#zlib.on("data", (chunk: Uint8Array) => this.#emit(chunk));
@@ -85,6 +88,7 @@ export function streamingInflate(valve: Valve): UnzipDecoderConstructor {
  */
 export function oneShotInflate(
   declaredSize: number,
+  zlib: ZlibModule,
   onOutput: (output: Uint8Array) => void = () => {},
 ): UnzipDecoderConstructor {
   return class OneShotInflate implements UnzipDecoder {
@@ -105,7 +109,7 @@ export function oneShotInflate(
         // One output buffer of exactly the declared size plus one byte: node:zlib then neither
         // grows nor joins buffers (twice as fast), and a byte more than declared is an error.
         // It wants positive numbers; the caller still counts, so a declared 0 is enforced too.
-        output = inflateRawSync(input, {
+        output = zlib.inflateRawSync(input, {
           maxOutputLength: Math.max(declaredSize, 1),
           chunkSize: Math.max(declaredSize + 1, minChunkSize),
         });

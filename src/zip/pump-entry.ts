@@ -54,12 +54,17 @@ export async function pumpEntry(
 ): Promise<void> {
   const run = new EntryRun(entry, sink);
   const spent: Uint8Array[] = [local.header, local.head];
-  // Loaded at the first install rather than at start, which it would slow for every start.
-  const { Unzip: Streaming, UnzipPassThrough } = await import("fflate");
+  // Loaded at the first install rather than at start, which they would slow for every start.
+  const [{ Unzip: Streaming, UnzipPassThrough }, zlib] = await Promise.all([
+    import("fflate"),
+    import("node:zlib"),
+  ]);
   const unzip = new Streaming((file) => run.begin(file, local.flags));
   unzip.register(UnzipPassThrough);
   const keep = (output: Uint8Array) => spent.push(output);
-  unzip.register(isOneShot(entry) ? oneShotInflate(entry.size, keep) : streamingInflate(run));
+  unzip.register(
+    isOneShot(entry) ? oneShotInflate(entry.size, zlib, keep) : streamingInflate(run, zlib),
+  );
   try {
     feed(entry, unzip, local.header, false);
     for await (const chunk of dataChunks(read, entry, local)) {
