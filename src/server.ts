@@ -2,7 +2,7 @@
 
 import { join } from "node:path";
 import { type AppDeps, createApp } from "./app.ts";
-import { type Access, listenAddresses, logAccess, openAccess } from "./auth/open-access.ts";
+import { type Access, listenAddresses, logAccess } from "./auth/open-access.ts";
 import type { HomePaths } from "./config/home.ts";
 import { type Env, processEnvironment } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
@@ -13,14 +13,14 @@ import { reconcile } from "./install/recovery.ts";
 import { applyPluginsFile } from "./lifecycle/apply-plugins.ts";
 import { prepareFleetAgent, readFleetSetup } from "./lifecycle/fleet-agent.ts";
 import { listen } from "./lifecycle/listen.ts";
+import { openAccessAndStore, openCgroups } from "./lifecycle/open-parts.ts";
 import { provision } from "./lifecycle/provision.ts";
 import { startPortables } from "./lifecycle/start-portables.ts";
 import { StopStack, settlesWithin } from "./lifecycle/stop-stack.ts";
 import type { Logger, LogSink } from "./log/logger.ts";
 import { type PortableEvents, PortableHost } from "./portable/portable-host.ts";
-import { createStore } from "./store/store.ts";
 import { killOrphans } from "./supervisor/orphans.ts";
-import { PluginCgroups } from "./supervisor/plugin-cgroups.ts";
+import type { PluginCgroups } from "./supervisor/plugin-cgroups.ts";
 import { version } from "./version.ts";
 
 export interface StartOptions {
@@ -65,14 +65,21 @@ export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   const { paths, config, tls, logger } = provision(options);
   const fleetSetup = await readFleetSetup(config);
   const stops = new StopStack();
-  const access = await openAccess(config, paths, logger);
-  const store = createStore(paths.storeFile);
+  // Its check spawns a process (about 10 ms), so it runs while access and store open; it never
+  // throws, and a start that fails meanwhile waits for it, so its probe cgroup is gone.
+  const cgroupsOpening = openCgroups(config, logger.child({ module: "portable" }));
+  const { access, store } = await openAccessAndStore(config, paths, logger).catch(
+    async (err: unknown) => {
+      await cgroupsOpening;
+      throw err;
+    },
+  );
   stops.push(() => store.close());
   // Registered after the store so that access closes before it.
   stops.push(() => access.close());
   // Every pid file left now is from a run that ended without stopping its plugins.
   await killOrphans(paths.pids, logger.child({ module: "portable" }));
-  const cgroups = await openCgroups(config, logger.child({ module: "portable" }));
+  const cgroups = await cgroupsOpening;
   // Registered before the portables, so the subtree goes once their processes have stopped.
   if (cgroups) stops.push(() => cgroups.close());
   const dataPlane = new DataPlane(logger, config.dataplane);
@@ -152,25 +159,6 @@ async function drain(
     changesInProgress: ctx.locks.active,
   });
   await server.stop(true);
-}
-
-/** The cgroups of plugin processes, or undefined (logged once, with why) for process groups. */
-async function openCgroups(config: Config, logger: Logger): Promise<PluginCgroups | undefined> {
-  const { cgroups: wanted, memoryMax, pidsMax } = config.portable;
-  if (!wanted) {
-    logger.info("plugin processes run in process groups: portable.cgroups is false");
-    return undefined;
-  }
-  const limits = { memoryMax: memoryMax ?? undefined, pidsMax: pidsMax ?? undefined };
-  const opened = await PluginCgroups.open({ home: config.home, logger, limits });
-  if (opened.cgroups) {
-    logger.info("plugin processes run in cgroups of their own", { cgroup: opened.cgroups.dir });
-    return opened.cgroups;
-  }
-  logger.info("plugin processes run in process groups, which a process that calls setsid leaves", {
-    reason: opened.reason,
-  });
-  return undefined;
 }
 
 /** The host of portable plugin processes, configured from `portable.*`. */
