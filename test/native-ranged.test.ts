@@ -129,6 +129,22 @@ describe("installs from a server with ranges", () => {
     expect(ranges).toEqual([tailProbe, "none"]);
   });
 
+  test("downloads the zip whole when the server answers the probe with more than it asked for", async () => {
+    const zip = bigPlugin();
+    const seen: string[] = [];
+    await using files = startFileServer({
+      "/big.zip": (req) => {
+        seen.push(req.headers.get("range") ?? "none");
+        if (!req.headers.has("range")) return new Response(zip);
+        const range = `bytes 0-${zip.length - 1}/${zip.length}`;
+        return new Response(zip, { status: 206, headers: { "content-range": range } });
+      },
+    });
+    await using server = await startServer();
+    expect((await install(server, files)).status).toBe(201);
+    expect(seen).toEqual([tailProbe, "none"]);
+  });
+
   test.each([
     ["ignores the Range header", 200],
     ["answers 416 to it", 416],

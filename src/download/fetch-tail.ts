@@ -35,7 +35,7 @@ export async function fetchTail(
     headers: { range: `bytes=-${length}`, "accept-encoding": "identity" },
   };
   const res = await followRedirects(parsed, ctx, (answer) => answer.ok || answer.status === 416);
-  const range = rangeOf(res, options.maxBytes);
+  const range = rangeOf(res, length, options.maxBytes);
   if (range === undefined) {
     await res.body?.cancel().catch(() => undefined);
     return undefined;
@@ -44,15 +44,20 @@ export async function fetchTail(
   return bytes && { bytes, start: range.start, size: range.size };
 }
 
-/** The range a 206 answer declares, if it is a suffix of a file within `maxBytes`. */
-function rangeOf(res: Response, maxBytes: number) {
+/**
+ * The range a 206 answer declares, if it is a suffix of at most the `length` bytes asked for
+ * (a server may not make plugd hold more) of a file within `maxBytes`.
+ */
+function rangeOf(res: Response, length: number, maxBytes: number) {
   const encoding = res.headers.get("content-encoding");
   if (res.status !== 206 || (encoding !== null && encoding !== "identity")) return undefined;
   const match = contentRange.exec(res.headers.get("content-range") ?? "");
   if (match === null) return undefined;
   const [start, end, size] = [match[1], match[2], match[3]].map(Number);
   if (start === undefined || end === undefined || size === undefined) return undefined;
-  if (end !== size - 1 || start > end || size > maxBytes) return undefined;
+  if (end !== size - 1 || start > end || end - start + 1 > length || size > maxBytes) {
+    return undefined;
+  }
   return { start, end, size };
 }
 
