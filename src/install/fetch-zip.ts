@@ -26,6 +26,8 @@ const tailLength = 256 * 1024;
 
 export interface FetchedZip {
   zip: ZipArchive;
+  /** Bytes of the zip still to come to disk: all of it for a zip read while it downloads. */
+  pendingBytes: number;
   /**
    * Settles once the whole zip is on disk and checked: its sha256 when one was asked for, and,
    * for a zip read while it downloaded, that it ends with exactly the bytes that were vetted.
@@ -56,7 +58,7 @@ export async function fetchZip(
   if (streamed) return streamed;
   const downloaded = await downloadToFile(url, staging.zipFile, options);
   const zip = await ZipArchive.open(staging.zipFile, limits);
-  return { zip, complete: async () => downloaded, close: () => zip.close() };
+  return { zip, pendingBytes: 0, complete: async () => downloaded, close: () => zip.close() };
 }
 
 /** The zip vetted from its tail, read from `path` while its download fills it; see fetchZip. */
@@ -92,7 +94,7 @@ async function streamZip(
     await download.catch(() => undefined);
     await zip.close();
   };
-  return { zip, complete: () => download, close };
+  return { zip, pendingBytes: tail.size, complete: () => download, close };
 }
 
 /** 400 unless the downloaded file is as long as declared and ends with the tail's bytes. */

@@ -61,7 +61,8 @@ export async function stage(
     }
     checkClaim(ctx.store, claimOf(kind, request.name, plan, leaving));
     const home = ctx.paths.root;
-    const needed = zip.entries.reduce((sum, entry) => sum + entry.size, 0);
+    // A zip still downloading needs its room too, beside its inflated entries.
+    const needed = zip.entries.reduce((sum, entry) => sum + entry.size, fetched.pendingBytes);
     checkSpace(home, staging.dir, needed);
     const { sha256 } = await namingFullDisk(home, staging.dir, needed, async () => {
       await place(zip, plan, staging);
