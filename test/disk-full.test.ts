@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startFileServer } from "./support/http-fixtures.ts";
+import { ranged, startFileServer } from "./support/http-fixtures.ts";
 import { nativePluginZip } from "./support/plugin-zips.ts";
 import { startServer } from "./support/server.ts";
 import { snapshot } from "./support/snapshot.ts";
@@ -43,6 +43,25 @@ describe.skipIf(!mounted)("a home on a small disk", () => {
     expect(message).toMatch(
       new RegExp(`^create sinks plugin big: no space left in ${home}: ${sizes}`),
     );
+    expect(snapshot(server)).toEqual(before);
+  });
+
+  test("a zip from a server with ranges that does not fit is a 507 before its body is fetched", async () => {
+    const home = join(mountPoint, "ranged-home");
+    await using server = await startServer({ home });
+    // 6 MiB that do not compress: more than the disk holds, counted before anything is fetched.
+    const noise = new Uint8Array(6 * 1024 * 1024).map((_, index) => (index * 2654435761) >>> 24);
+    const zip = nativePluginZip({ type: "sinks", name: "wide", extra: { "etc/noise.bin": noise } });
+    await using files = startFileServer({ "/wide.zip": ranged(zip) });
+    const before = snapshot(server);
+    const res = await server.send("POST", "/plugins/sinks", {
+      name: "wide",
+      file: files.url("/wide.zip"),
+    });
+    expect(res.status).toBe(507);
+    expect(((await res.json()) as { message: string }).message).toContain("no space left in");
+    expect(files.hits("/wide.zip")).toBe(1);
+    expect(files.downloads("/wide.zip")).toBe(0);
     expect(snapshot(server)).toEqual(before);
   });
 });

@@ -34,7 +34,10 @@ export function checkSpace(home: string, dir: string, needed: number): void {
   if (needed > free) throw noSpace(home, needed, free);
 }
 
-/** Runs `work`; a disk-full error it throws (ENOSPC, EDQUOT) becomes the 507 of noSpace. */
+/**
+ * Runs `work`; a disk-full error it throws (ENOSPC, EDQUOT), or one it wraps as the cause
+ * (a download that could not be written), becomes the 507 of noSpace.
+ */
 export async function namingFullDisk<T>(
   home: string,
   dir: string,
@@ -44,7 +47,7 @@ export async function namingFullDisk<T>(
   try {
     return await work();
   } catch (err) {
-    const code = errnoCode(err);
+    const code = errnoCode(err) ?? (err instanceof Error ? errnoCode(err.cause) : undefined);
     if (code === "ENOSPC" || code === "EDQUOT") throw noSpace(home, needed, freeBytes(dir));
     throw err;
   }

@@ -70,15 +70,36 @@ async function streamZip(
   limits: ZipLimits,
 ): Promise<FetchedZip | undefined> {
   const shown = redactUrl(url);
-  const file = new GrowingFile(path, tail.size, shown);
-  const zip = await zipFromTail(tail, file, limits);
-  if (zip === undefined) return undefined;
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let download: Promise<Downloaded> | undefined;
+  // The body is asked for once a byte of it is wanted: a zip refused by its plan, a claim or
+  // the room it needs is refused without being downloaded.
+  const begin = (): Promise<Downloaded> => {
+    download ??= fill(file, { url, path, tail, shown }, { ...options, signal });
+    return download;
+  };
+  const file = new GrowingFile(path, tail.size, shown, () => void begin());
+  const zip = await zipFromTail(tail, file, limits);
+  if (zip === undefined) return undefined;
+  const close = async () => {
+    stop.abort(badRequest(`the install from ${shown} ended before its download`));
+    await download?.catch(() => undefined);
+    await zip.close();
+  };
+  return { zip, pendingBytes: tail.size, complete: begin, close };
+}
+
+/** Downloads the zip into `file`, then checks that it is the one its tail promised. */
+function fill(
+  file: GrowingFile,
+  zip: { url: string; path: string; tail: RemoteTail; shown: string },
+  options: DownloadOptions,
+): Promise<Downloaded> {
   const onWritten = (bytes: number) => file.grew(bytes);
-  const download = downloadToFile(url, path, { ...options, signal, onWritten }).then(
+  const download = downloadToFile(zip.url, zip.path, { ...options, onWritten }).then(
     (done) => {
-      checkEndsWith(path, tail, done.size, shown);
+      checkEndsWith(zip.path, zip.tail, done.size, zip.shown);
       file.ended();
       return done;
     },
@@ -89,12 +110,7 @@ async function streamZip(
   );
   // Its failure reaches the caller through complete() and the reads that wait on it.
   download.catch(() => undefined);
-  const close = async () => {
-    stop.abort(badRequest(`the install from ${shown} ended before its download`));
-    await download.catch(() => undefined);
-    await zip.close();
-  };
-  return { zip, pendingBytes: tail.size, complete: () => download, close };
+  return download;
 }
 
 /** 400 unless the downloaded file is as long as declared and ends with the tail's bytes. */

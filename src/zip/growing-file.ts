@@ -23,12 +23,17 @@ export class GrowingFile {
   #end: { failure: unknown } | undefined;
   #fd: number | undefined;
   readonly #waiters = new Set<Waiter>();
+  readonly #demand: () => void;
 
-  /** `size` is what the file will hold once complete, as the server declared it. */
-  constructor(path: string, size: number, shown: string) {
+  /**
+   * `size` is what the file will hold once complete, as the server declared it; `demand` is
+   * called at the first read, so the download can wait until a byte of it is wanted.
+   */
+  constructor(path: string, size: number, shown: string, demand: () => void) {
     this.#path = path;
     this.#size = size;
     this.#shown = shown;
+    this.#demand = demand;
   }
 
   /** The download has `bytes` on disk. */
@@ -47,6 +52,7 @@ export class GrowingFile {
 
   /** Positional reads, as ZipArchive makes them; they block once the bytes are there (see readerOf). */
   readonly read: ReadAt = async (offset, length) => {
+    this.#demand();
     const end = Math.min(offset + length, this.#size);
     if (end > this.#written) {
       await new Promise<void>((resolve, reject) => {
