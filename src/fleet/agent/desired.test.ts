@@ -1,6 +1,6 @@
 // Desired-state payloads, roll-out buckets and signatures (pure).
 import { describe, expect, test } from "bun:test";
-import { parseDesired, sha256Of, signedText } from "./desired.ts";
+import { maxDesiredBytes, parseDesired, sha256Of, signedText } from "./desired.ts";
 import { inRollout, parseRollout, rolloutBucket } from "./rollout.ts";
 import {
   generateKeyPair,
@@ -16,6 +16,13 @@ const doc = JSON.stringify({ nativePlugins: {} });
 describe("parseDesired", () => {
   test("an empty payload is a cleared desired state", () => {
     expect(parseDesired(new Uint8Array())).toBeUndefined();
+  });
+
+  test("a payload over the cap is refused before it is decoded, pointing at the url envelope", () => {
+    expect(() => parseDesired(new Uint8Array(maxDesiredBytes + 1))).toThrow(
+      `the desired state is ${maxDesiredBytes + 1} bytes, over the ${maxDesiredBytes} a gateway takes`,
+    );
+    expect(parseDesired(bytes(doc.padEnd(maxDesiredBytes, " ")))?.kind).toBe("document");
   });
 
   test("a raw export document is identified by the sha256 of its bytes", () => {

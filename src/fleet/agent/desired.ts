@@ -34,6 +34,12 @@ export function sha256Of(text: string | Uint8Array): string {
 }
 
 /**
+ * The largest desired-state payload a gateway takes: an export document of hundreds of plugins
+ * is well under it. MQTT 5 brokers are told so at connect and do not deliver larger packets.
+ */
+export const maxDesiredBytes = 16 * 1024 * 1024;
+
+/**
  * Reads a retained payload (UTF-8): an export document in JSON or YAML (its top-level
  * `rollout`, if any, read too), `{"document": TEXT, "signature"?, "issued"?, "rollout"?}`, or
  * `{"url": URL, "sha256": HEX, "signature"?, "issued"?, "rollout"?}`. Returns undefined for an empty
@@ -41,6 +47,11 @@ export function sha256Of(text: string | Uint8Array): string {
  */
 export function parseDesired(payload: Uint8Array): Desired | undefined {
   if (payload.length === 0) return undefined;
+  if (payload.length > maxDesiredBytes) {
+    throw new Error(
+      `the desired state is ${payload.length} bytes, over the ${maxDesiredBytes} a gateway takes (put a large document behind a {"url","sha256"} envelope)`,
+    );
+  }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(payload);

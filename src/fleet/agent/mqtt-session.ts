@@ -1,8 +1,10 @@
 // MqttSession: one connection to the broker, kept up with back-off; MQTT 5, else 3.1.1; mqtt loaded lazily.
+
 import type { IClientOptions, MqttClient } from "mqtt";
 import { describeError } from "../../errors.ts";
 import type { Logger } from "../../log/logger.ts";
 import { brokerOptions } from "./broker-options.ts";
+import { maxDesiredBytes } from "./desired.ts";
 import { ErrorNotes } from "./error-notes.ts";
 import { reconnectDelay } from "./reconnect-delay.ts";
 
@@ -28,6 +30,8 @@ export interface SessionOptions {
 }
 
 /** CONNACK codes saying the credentials were refused (MQTT 5: 134, 135; 3.1.1: 4, 5). */
+/** The largest packet an MQTT 5 broker may send: a desired state at its cap, with its topic. */
+const maxPacketBytes = maxDesiredBytes + 64 * 1024;
 const refusedCredentials = new Set([134, 135, 4, 5]);
 /** CONNACK codes saying the broker does not speak the protocol version (MQTT 5: 132; 3.1.1: 1). */
 const refusedVersion = new Set([132, 1]);
@@ -148,6 +152,7 @@ export class MqttSession {
       // MQTT.js otherwise pre-builds 65,536 two-byte buffers (about 7 MiB) to write numbers with.
       writeCache: false,
       will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
+      ...(this.#version === 5 ? { properties: { maximumPacketSize: maxPacketBytes } } : {}),
       ...(username === "" ? {} : { username }),
       ...(password === "" ? {} : { password }),
       ...(tls.cert === undefined ? {} : { cert: tls.cert }),
