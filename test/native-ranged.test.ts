@@ -56,6 +56,28 @@ describe("installs from a server with ranges", () => {
     expect(plugin(treeOf(one.home)).length).toBeGreaterThan(120);
   });
 
+  test("installs a zip no larger than the tail from that one answer, its sha256 checked", async () => {
+    const zip = buildZip({ "Small@v1.0.0.so": so, "etc/small.yaml": "a: 1" });
+    const sha256 = new Bun.CryptoHasher("sha256").update(zip).digest("hex");
+    const ranges: string[] = [];
+    await using files = startFileServer({ "/small.zip": ranged(zip, ranges) });
+    await using server = await startServer();
+    const before = snapshot(server);
+    const send = (sha: string) =>
+      server.send("POST", "/plugins/sinks", {
+        name: "small",
+        file: files.url("/small.zip"),
+        sha256: sha,
+      });
+    const wrong = await send("f".repeat(64));
+    expect(wrong.status).toBe(400);
+    expect(await messageOf(wrong)).toContain("checksum mismatch");
+    expect(snapshot(server)).toEqual(before);
+    expect((await send(sha256)).status).toBe(201);
+    expect(ranges).toEqual([tailProbe, tailProbe]);
+    expect(treeOf(server.home)["etc/sinks/small/small.yaml"]).toBeDefined();
+  });
+
   test("refuses a hostile zip from its tail alone: the body is never fetched", async () => {
     const ranges: string[] = [];
     await using files = startFileServer({

@@ -26,6 +26,11 @@ export interface DownloadOptions {
   expectedSha256?: string;
   /** Aborts the download; the call then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * The whole content, fetched already (a zip no larger than the tail asked for first): it is
+   * checked and written like a download, without asking the URL again.
+   */
+  prefetched?: Uint8Array;
   /** Told the bytes on disk so far after each write, so a reader can follow the file as it grows. */
   onWritten?: (bytes: number) => void;
 }

@@ -27,6 +27,17 @@ export function httpContext(
   return { options, policy: parseHostPolicy(options.allowedHosts), shown, signal };
 }
 
+/** Content already in memory, as one chunk. */
+function bytesSource(bytes: Uint8Array): Source {
+  let given = false;
+  const next = async () => {
+    if (given) return undefined;
+    given = true;
+    return bytes;
+  };
+  return { next, close: async () => {} };
+}
+
 function openSource(
   url: URL,
   shown: string,
@@ -62,7 +73,9 @@ export async function downloadToFile(
   let source: Source | undefined;
   try {
     signal.throwIfAborted();
-    source = await openSource(parsed, shown, options, signal);
+    source = options.prefetched
+      ? bytesSource(options.prefetched)
+      : await openSource(parsed, shown, options, signal);
     const accept = (written: Written) => {
       if (expected !== undefined && written.sha256 !== expected) {
         throw badRequest(

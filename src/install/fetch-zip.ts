@@ -54,9 +54,11 @@ export async function fetchZip(
   };
   const limits = zipLimits(ctx);
   const tail = await fetchTail(url, tailLength, options);
-  const streamed = tail && (await streamZip(url, tail, staging.zipFile, options, limits));
+  // A zip no larger than the tail came whole with it: it is not asked for again.
+  const whole = tail?.start === 0 ? { prefetched: tail.bytes } : undefined;
+  const streamed = tail && !whole && (await streamZip(url, tail, staging.zipFile, options, limits));
   if (streamed) return streamed;
-  const downloaded = await downloadToFile(url, staging.zipFile, options);
+  const downloaded = await downloadToFile(url, staging.zipFile, { ...options, ...whole });
   const zip = await ZipArchive.open(staging.zipFile, limits);
   return { zip, pendingBytes: 0, complete: async () => downloaded, close: () => zip.close() };
 }
