@@ -1,7 +1,5 @@
 // Entry point: `plugd serve [--home DIR] [--host ADDR] [--port N] [--config FILE]`, apply, fleet, version.
 import { parseArgs } from "node:util";
-import { runApply } from "./cli/apply.ts";
-import { runFleet } from "./cli/fleet.ts";
 import { options, usage, type Values } from "./cli/options.ts";
 import { ConfigError, processEnvironment, resolveHome } from "./config/load.ts";
 import { parseDuration } from "./config/units.ts";
@@ -24,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
     const file = positionals[1];
     if (file === undefined) return print(`apply needs the export FILE\n${usage}`, 2);
     const dryRun = values["dry-run"] === true;
+    // The other commands' modules load only for them, not at every `serve`.
+    const { runApply } = await import("./cli/apply.ts");
     return runApply({
       file,
       url: values.url ?? "",
@@ -32,7 +32,10 @@ async function main(argv: string[]): Promise<number> {
       print: console.log,
     });
   }
-  if (command === "fleet") return runFleet(positionals.slice(1), values, usage);
+  if (command === "fleet") {
+    const { runFleet } = await import("./cli/fleet.ts");
+    return runFleet(positionals.slice(1), values, usage);
+  }
   if (command !== "serve") return print(`unknown command ${command}\n${usage}`, 2);
   return serveCommand(values);
 }
