@@ -4,7 +4,7 @@ import { hasChromium, startBrowser, type TestBrowser } from "../support/browser.
 import { type FileServer, startFileServer } from "../support/http-fixtures.ts";
 import { nativePluginZip } from "../support/plugin-zips.ts";
 import { startServer, type TestServer } from "../support/server.ts";
-import { expectClean, openView, pluginRow } from "./console-kit.ts";
+import { expectClean, fillInstallForm, pluginRow } from "./console-kit.ts";
 
 const slow = 30_000;
 let server: TestServer;
@@ -96,10 +96,7 @@ describe.skipIf(!hasChromium)("the console, by keyboard", () => {
       await using watched = await browser.open(server.url);
       const { page } = watched;
       await page.goto(`${server.url}/ui/`);
-      await openView(page, "Install");
-      await page.getByLabel("Kind", { exact: true }).selectOption("sinks");
-      await page.getByLabel("Name", { exact: true }).fill("held");
-      await page.getByLabel("Zip URL").fill(zips.url("/held.zip"));
+      await fillInstallForm(page, { kind: "sinks", name: "held", url: zips.url("/held.zip") });
       await page.getByRole("button", { name: "Install plugin" }).click();
       await page.locator("#install-result", { hasText: "Installing sinks plugin held…" }).waitFor();
       expect(await page.getByRole("button", { name: "Install plugin" }).isDisabled()).toBe(true);

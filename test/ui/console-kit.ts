@@ -54,6 +54,17 @@ export async function openView(page: Page, name: string): Promise<void> {
   await page.getByRole("navigation", { name: "views" }).getByRole("button", { name }).click();
 }
 
+/** Opens the Install view and fills its URL form as a person would; the caller presses Install. */
+export async function fillInstallForm(
+  page: Page,
+  form: { kind: string; name: string; url: string },
+): Promise<void> {
+  await openView(page, "Install");
+  await page.getByLabel("Kind", { exact: true }).selectOption(form.kind);
+  await page.getByLabel("Name", { exact: true }).fill(form.name);
+  await page.getByLabel("Zip URL").fill(form.url);
+}
+
 /** The row of a plugin in the list. */
 export function pluginRow(page: Page, name: string) {
   return page.locator(`li.plugin[data-name="${name}"]`);

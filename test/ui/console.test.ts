@@ -6,6 +6,7 @@ import { nativePluginZip } from "../support/plugin-zips.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import {
   expectClean,
+  fillInstallForm,
   namedPortableZip,
   newName,
   noise,
@@ -49,10 +50,11 @@ describe.skipIf(!hasChromium)("the console", () => {
       await using watched = await browser.open(server.url);
       const { page } = watched;
       await page.goto(`${server.url}/ui/`);
-      await openView(page, "Install");
-      await page.getByLabel("Kind", { exact: true }).selectOption("portables");
-      await page.getByLabel("Name", { exact: true }).fill(portable);
-      await page.getByLabel("Zip URL").fill(zips.url(`/${portable}.zip`));
+      await fillInstallForm(page, {
+        kind: "portables",
+        name: portable,
+        url: zips.url(`/${portable}.zip`),
+      });
       await page.getByRole("button", { name: "Install plugin" }).click();
       await page
         .locator("#install-result", { hasText: `portable plugin ${portable} is created` })
@@ -156,10 +158,11 @@ describe.skipIf(!hasChromium)("the console", () => {
       await using watched = await browser.open(server.url);
       const { page } = watched;
       await page.goto(`${server.url}/ui/`);
-      await openView(page, "Install");
-      await page.getByLabel("Kind", { exact: true }).selectOption("sinks");
-      await page.getByLabel("Name", { exact: true }).fill("hostile");
-      await page.getByLabel("Zip URL").fill(zips.url("/hostile.zip"));
+      await fillInstallForm(page, {
+        kind: "sinks",
+        name: "hostile",
+        url: zips.url("/hostile.zip"),
+      });
       const answer = page.waitForResponse((r) => r.url().endsWith("/plugins/sinks"));
       await page.getByRole("button", { name: "Install plugin" }).click();
       const refusal = (await (await answer).json()) as { message: string };
