@@ -14,7 +14,7 @@ import { applyPluginsFile } from "./lifecycle/apply-plugins.ts";
 import { prepareFleetAgent, readFleetSetup } from "./lifecycle/fleet-agent.ts";
 import { listen } from "./lifecycle/listen.ts";
 import { openAccessAndStore, openCgroups } from "./lifecycle/open-parts.ts";
-import { provision } from "./lifecycle/provision.ts";
+import { type Provisioned, provision } from "./lifecycle/provision.ts";
 import { startPortables } from "./lifecycle/start-portables.ts";
 import { StopStack, settlesWithin } from "./lifecycle/stop-stack.ts";
 import type { Logger, LogSink } from "./log/logger.ts";
@@ -62,26 +62,35 @@ export interface RunningPlugd {
  */
 export async function startPlugd(options: StartOptions): Promise<RunningPlugd> {
   const startedAt = Date.now();
-  const { paths, config, tls, logger } = provision(options);
+  const provisioned = provision(options);
+  // The check spawns a process (10-15 ms): plugd opens and serves meanwhile, and only a plugin
+  // process or an install.sh waits for the decision. It never throws; a start that fails waits
+  // for it, so that its probe cgroup is gone.
+  const { config, logger } = provisioned;
+  const cgroups = openCgroups(config, logger.child({ module: "portable" }));
+  try {
+    return await openAndServe(options, provisioned, { startedAt, cgroups });
+  } catch (err) {
+    await cgroups;
+    throw err;
+  }
+}
+
+async function openAndServe(
+  options: StartOptions,
+  { paths, config, tls, logger }: Provisioned,
+  { startedAt, cgroups }: { startedAt: number; cgroups: Promise<PluginCgroups | undefined> },
+): Promise<RunningPlugd> {
   const fleetSetup = await readFleetSetup(config);
   const stops = new StopStack();
-  // Its check spawns a process (about 10 ms), so it runs while access and store open; it never
-  // throws, and a start that fails meanwhile waits for it, so its probe cgroup is gone.
-  const cgroupsOpening = openCgroups(config, logger.child({ module: "portable" }));
-  const { access, store } = await openAccessAndStore(config, paths, logger).catch(
-    async (err: unknown) => {
-      await cgroupsOpening;
-      throw err;
-    },
-  );
+  const { access, store } = await openAccessAndStore(config, paths, logger);
   stops.push(() => store.close());
   // Registered after the store so that access closes before it.
   stops.push(() => access.close());
   // Every pid file left now is from a run that ended without stopping its plugins.
   await killOrphans(paths.pids, logger.child({ module: "portable" }));
-  const cgroups = await cgroupsOpening;
   // Registered before the portables, so the subtree goes once their processes have stopped.
-  if (cgroups) stops.push(() => cgroups.close());
+  stops.push(async () => (await cgroups)?.close());
   const dataPlane = new DataPlane(logger, config.dataplane);
   const portables = createPortables(config, paths, logger, options.childEnv, {
     events: dataPlane,
@@ -167,7 +176,7 @@ function createPortables(
   paths: HomePaths,
   logger: Logger,
   childEnv: Record<string, string> | undefined,
-  parts: { events: PortableEvents; cgroups: PluginCgroups | undefined },
+  parts: { events: PortableEvents; cgroups: Promise<PluginCgroups | undefined> },
 ): PortableHost {
   return new PortableHost({
     pluginsDir: join(paths.plugins, "portable"),

@@ -171,9 +171,10 @@ describe.skipIf(cgroupsMissing !== undefined)("a plugin's helpers in cgroups", (
     using home = plugdHome(fast);
     await home.written;
     await using plugd = await spawnPlugd(home.command);
-    const mode = plugd.logs().find((line) => String(line.msg).startsWith("plugin processes run"));
-    expect(mode).toMatchObject({ msg: "plugin processes run in cgroups of their own" });
+    // The decision is made while plugd serves; a stop waits for it, so the line is in by then.
     plugd.proc.kill("SIGTERM");
     await expectCleanStop(plugd);
+    const mode = plugd.logs().find((line) => String(line.msg).startsWith("plugin processes run"));
+    expect(mode).toMatchObject({ msg: "plugin processes run in cgroups of their own" });
   });
 });

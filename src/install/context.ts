@@ -15,6 +15,9 @@ export interface InstallContext {
   readonly locks: PluginLocks;
   /** The running portable plugins. */
   readonly portables: PortableHost;
-  /** Where plugd may make cgroups (install.sh runs in one), else undefined: process groups. */
-  readonly cgroups?: PluginCgroups | undefined;
+  /**
+   * Where plugd may make cgroups (install.sh runs in one), else undefined: process groups.
+   * Decided while plugd starts serving; a script waits for the decision.
+   */
+  readonly cgroups?: Promise<PluginCgroups | undefined> | undefined;
 }

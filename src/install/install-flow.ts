@@ -76,7 +76,7 @@ export async function applyChanges(ctx: InstallContext, prepared: readonly Prepa
 }
 
 /** Runs the staged zip's install.sh in its folder (see runInstallScript). */
-function runScript(
+async function runScript(
   ctx: InstallContext,
   kind: KindRules,
   request: InstallRequest,
@@ -84,13 +84,14 @@ function runScript(
   script: NonNullable<InstallPlan["script"]>,
 ): Promise<void> {
   const { staging, log } = open;
+  const cgroups = await ctx.cgroups;
   return runInstallScript({
     cwd: join(script.area === "home" ? staging.tree : staging.work, script.path),
     args: request.shellParas,
     timeoutMs: ctx.config.plugin.installTimeout,
     logger: log,
     label: `install.sh of ${kind.label} plugin ${request.name}`,
-    cgroup: ctx.cgroups?.create(`install-${request.name}`),
+    cgroup: cgroups?.create(`install-${request.name}`),
   });
 }
 

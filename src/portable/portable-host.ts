@@ -23,8 +23,11 @@ export interface PortableHostOptions {
   socketDir?: string;
   /** Told what the plugins' sources push and when a plugin restarts or stops (the data plane). */
   events?: PortableEvents;
-  /** If set, each plugin process runs in a cgroup of its own here (else a process group). */
-  cgroups?: PluginCgroups | undefined;
+  /**
+   * The cgroups plugin processes run in, once decided: each then runs in a cgroup of its own
+   * (else in a process group). A start waits for the decision; nothing else does.
+   */
+  cgroups?: Promise<PluginCgroups | undefined> | undefined;
 }
 
 /** What happens to running plugins, for those who use them over REST. */
@@ -65,7 +68,7 @@ export class PortableHost {
    * Throws (400, with the program's last output) when it does not start; nothing is left running.
    */
   async start(name: string, manifest: PortableManifest): Promise<PortablePlugin> {
-    const plugin = this.#create(name, manifest);
+    const plugin = this.#create(name, manifest, await this.#options.cgroups);
     await plugin.start();
     this.#plugins.set(name, plugin);
     this.#bootErrors.delete(name);
@@ -97,7 +100,11 @@ export class PortableHost {
     await Promise.all(names.map((name) => this.stop(name, "plugd is stopping")));
   }
 
-  #create(name: string, manifest: PortableManifest): PortablePlugin {
+  #create(
+    name: string,
+    manifest: PortableManifest,
+    cgroups: PluginCgroups | undefined,
+  ): PortablePlugin {
     const options = this.#options;
     return new PortablePlugin({
       name,
@@ -116,7 +123,7 @@ export class PortableHost {
         onRestarted: () => options.events?.restarted(name),
       }),
       ...(options.socketDir !== undefined && { socketDir: options.socketDir }),
-      ...(options.cgroups && { spawn: cgroupSpawn(options.cgroups, name, options.logger) }),
+      ...(cgroups && { spawn: cgroupSpawn(cgroups, name, options.logger) }),
     });
   }
 }
