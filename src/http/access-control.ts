@@ -44,7 +44,9 @@ export function accessControl(deps: AccessControlDeps) {
         ? ({ request, server }) => {
             refuseCrossSite(request);
             const client = server?.requestIP(request)?.address;
-            admitted.set(request, noted(request, client, byAddress(client)));
+            const identity = byAddress(client);
+            // Only a change request is audited: a read needs nothing kept (nor allocated).
+            if (isChange(request.method)) admitted.set(request, noted(request, client, identity));
           }
         : async ({ request, server }) => {
             refuseCrossSite(request);

@@ -15,8 +15,7 @@ const foreignSites: ReadonlySet<string> = new Set(["cross-site", "same-site"]);
  * with neither header (curl, eKuiper clients, scripts) are not a browser's and pass.
  */
 export function crossSiteReason(request: Request): string | undefined {
-  const upgrade = /\bwebsocket\b/i.test(request.headers.get("upgrade") ?? "");
-  if (safeMethods.has(request.method) && !upgrade) return undefined;
+  if (safeMethods.has(request.method) && !isUpgrade(request)) return undefined;
   const site = (request.headers.get("sec-fetch-site") ?? "").trim().toLowerCase();
   if (foreignSites.has(site)) return `the browser marks it ${site} (Sec-Fetch-Site: ${site})`;
   const origin = request.headers.get("origin");
@@ -28,6 +27,12 @@ export function crossSiteReason(request: Request): string | undefined {
   return from === undefined
     ? `it comes from a page whose origin is ${JSON.stringify(origin)}, not plugd's own (${shown})`
     : `it comes from a page of ${from}, not of plugd's own origin (${shown})`;
+}
+
+/** A WebSocket upgrade; the header is read only when there is one (most requests have none). */
+function isUpgrade(request: Request): boolean {
+  const upgrade = request.headers.get("upgrade");
+  return upgrade !== null && /\bwebsocket\b/i.test(upgrade);
 }
 
 /**
