@@ -90,6 +90,10 @@ export async function buildTarget(
     "--compile",
     "--minify",
     "--bytecode",
+    // Each dynamic import() becomes a chunk of its own in the binary, read only when imported:
+    // code a start does not run (installs, MQTT, OpenAPI, the CLI) costs no memory until used.
+    "--splitting",
+    "--format=esm",
     // A service must not pick up a .env or bunfig.toml from its working directory (the home).
     "--no-compile-autoload-dotenv",
     "--no-compile-autoload-bunfig",
