@@ -2,6 +2,8 @@
 // and prints the milliseconds since the process began at each step, as one JSON object.
 // Usage: start-profile <home>; the home should be one a plugd has used (store and layout made).
 import { join } from "node:path";
+import type { InstallContext } from "../../src/install/context.ts";
+import { silentLogger } from "../../src/log/logger.ts";
 
 const marks: Record<string, number> = { "runtime ready (before any import)": performance.now() };
 let last = performance.now();
@@ -33,7 +35,6 @@ async function profile(home: string): Promise<void> {
   const store = createStore(paths.storeFile);
   mark("open the store");
   const { reconcile } = await import("../../src/install/recovery.ts");
-  const { silentLogger } = await import("../../src/log/logger.ts");
   const { PluginLocks } = await import("../../src/install/plugin-locks.ts");
   const { PortableHost } = await import("../../src/portable/portable-host.ts");
   const portables = new PortableHost({
@@ -48,6 +49,7 @@ async function profile(home: string): Promise<void> {
   const ctx = { config, paths, store, logger: silentLogger, locks: new PluginLocks(), portables };
   const report = reconcile(ctx);
   mark(`reconcile (${store.plugins.names("functions").length} function plugins)`);
+  await routeTable({ ...ctx, cgroups: Promise.resolve(undefined) });
   store.close();
   const plugd = await server.startPlugd({
     home,
@@ -66,6 +68,44 @@ async function profile(home: string): Promise<void> {
   mark("first GET /openapi/json (loads @elysia/openapi's generator)");
   await plugd.stop();
   console.log(JSON.stringify({ marks, rolledBack: report.rolledBack }));
+}
+
+/** plugd's routes alone: built, listened on, and the first request's route compiled. */
+async function routeTable(ctx: InstallContext): Promise<void> {
+  const { openAccess } = await import("../../src/auth/open-access.ts");
+  const { createApp } = await import("../../src/app.ts");
+  const { DataPlane } = await import("../../src/dataplane/data-plane.ts");
+  const { listen } = await import("../../src/lifecycle/listen.ts");
+  const access = await openAccess(ctx.config, ctx.paths, silentLogger);
+  const dataPlane = new DataPlane(silentLogger, ctx.config.dataplane);
+  const fleet = { report: () => ({ enabled: false as const }) };
+  mark("open access, data plane");
+  const app = createApp({
+    ctx,
+    version: "profile",
+    startedAt: Date.now(),
+    requestStop: () => {},
+    dataPlane,
+    fleet,
+    access: {
+      gate: access.gate,
+      audit: access.audit,
+      store: ctx.store,
+      limits: { json: 1, upload: 1 },
+    },
+    accessMode: access.policy,
+  });
+  mark(`createApp: plugd's ${app.routes.length} routes with their schemas and hooks`);
+  const { server, url } = listen(
+    app,
+    { ...ctx.config, basic: { ...ctx.config.basic, restPort: 0 } },
+    undefined,
+  );
+  mark("listen: Elysia compiles the router, Bun.serve binds");
+  await fetch(`${url}/ping`);
+  mark("first GET /ping: Elysia composes the route's handler with the access hooks");
+  await server.stop(true);
+  await access.close();
 }
 
 void profile(process.argv[2] ?? "./plugd-home").then(() => process.exit(0));
