@@ -93,6 +93,39 @@ async function startProfile(binary: string, home: string, runs = 5) {
   return Object.entries(steps).map(([step, times]) => ({ step, ms: median(times) }));
 }
 
+/**
+ * Median peak RSS (MiB) of `command` run to its end `rounds` times: code loaded, nothing served.
+ * Read by GNU time (Bun's resourceUsage() gives the children's peak so far, not this one's);
+ * undefined where /usr/bin/time is missing.
+ */
+async function loadedPeak(command: string[]): Promise<number | undefined> {
+  if (!existsSync("/usr/bin/time")) return undefined;
+  const peaks: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const proc = Bun.spawn(["/usr/bin/time", "-f", "%M", ...command], {
+      stdout: "ignore",
+      stderr: "pipe",
+    });
+    const text = await new Response(proc.stderr).text();
+    if ((await proc.exited) !== 0) throw new Error(`${command.join(" ")} failed: ${text}`);
+    peaks.push(Number(text.trim().split("\n").at(-1)) * 1024);
+  }
+  return median(peaks) / MiB;
+}
+
+/** Peak RSS of Elysia alone loaded and of `plugd version`: what loading the code costs. */
+async function printLoaded(elysiaLoaded: string, plugd: string): Promise<void> {
+  const elysia = await loadedPeak([elysiaLoaded]);
+  const own = await loadedPeak([plugd, "version"]);
+  if (elysia === undefined || own === undefined) {
+    console.log("code loaded, nothing served: not measured (no /usr/bin/time)");
+    return;
+  }
+  console.log(
+    `code loaded, nothing served (peak RSS, median of ${rounds}): Elysia alone ${elysia.toFixed(1)} MiB, \`plugd version\` ${own.toFixed(1)} MiB`,
+  );
+}
+
 function sizes(): string[] {
   const dist = join(repoRoot, "dist");
   if (!existsSync(dist)) return [];
@@ -145,6 +178,10 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const bare = await build(join(import.meta.dir, "support", "bare-ping.ts"), "bare-ping");
   const elysia = await build(join(import.meta.dir, "support", "bare-elysia.ts"), "bare-elysia");
+  const elysiaLoaded = await build(
+    join(import.meta.dir, "support", "elysia-loaded.ts"),
+    "elysia-loaded",
+  );
   const order = await bytecodeOrderProfile("bench");
   const plugd = await build(join(repoRoot, "src", "main.ts"), "plugd", order);
   const profiler = await build(join(import.meta.dir, "support", "start-profile.ts"), "profile");
@@ -160,6 +197,7 @@ async function main(): Promise<void> {
       [`plugd, ${pluginCount} plugins`]: plugdCommand(plugd, fullHome),
     });
     printReport(starts, await listLatency(plugd, fullHome), await startProfile(profiler, fullHome));
+    await printLoaded(elysiaLoaded, plugd);
   } finally {
     rmSync(emptyHome, { recursive: true, force: true });
     rmSync(fullHome, { recursive: true, force: true });
