@@ -1,5 +1,7 @@
 // Logger: JSON lines with level, module and message, to a replaceable sink (stdout by default).
 
+import { LineOutput } from "./line-output.ts";
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
 
@@ -17,34 +19,12 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-type Writer = ReturnType<typeof Bun.stdout.writer>;
-
-/**
- * Writes `line` through Bun's native writer of fd 1 or 2 (made at the first line), flushed at
- * once. Not process.stdout: that loads Node's streams, a few milliseconds of every start. The
- * writes never block: what a full pipe (a slow journald) cannot take yet is queued. A reader
- * that has gone (EPIPE) costs the line, never plugd; nothing else could report it anyway.
- */
-function writeLine(writer: Writer, line: string): void {
-  try {
-    writer.write(`${line}\n`);
-    const flushed = writer.flush();
-    if (flushed instanceof Promise) flushed.catch(() => undefined);
-  } catch {
-    // The line is lost; the process must not be.
-  }
-}
-
-const writers: { stdout?: Writer; stderr?: Writer } = {};
+const stdout = new LineOutput(() => Bun.stdout.writer());
+const stderr = new LineOutput(() => Bun.stderr.writer());
 
 const stdoutSink: LogSink = (line, level) => {
-  if (level === "error" || level === "warn") {
-    writers.stderr ??= Bun.stderr.writer();
-    writeLine(writers.stderr, line);
-  } else {
-    writers.stdout ??= Bun.stdout.writer();
-    writeLine(writers.stdout, line);
-  }
+  if (level === "error" || level === "warn") stderr.write(line);
+  else stdout.write(line);
 };
 
 /** Errors do not survive JSON.stringify; turn them into their messages. */
