@@ -9,6 +9,7 @@ import { fleetRoutes } from "./http/fleet-routes.ts";
 import { nativeRoutes } from "./http/native-routes.ts";
 import { portableRoutes } from "./http/portable-routes.ts";
 import { RouteChanges } from "./http/route-changes.ts";
+import { withErrorAnswers } from "./http/schemas.ts";
 import { type ServerFactsDeps, serverFactsRoutes } from "./http/server-facts-routes.ts";
 import { serverRoutes } from "./http/server-routes.ts";
 import { streamRoutes } from "./http/stream-routes.ts";
@@ -89,7 +90,7 @@ function openApiDescription(source: OpenApiSource, version: string) {
     if (!source.app) throw internal("the OpenAPI description was asked for before the routes");
     const { paths, components } = toOpenAPISchema(source.app);
     const info = { title: "plugd", description: "eKuiper plugin-management REST API", version };
-    return { openapi: "3.1.2", info, paths, components };
+    return { openapi: "3.1.2", info, paths: withErrorAnswers(paths), components };
   })().catch((err: unknown) => {
     delete source.description;
     throw err;

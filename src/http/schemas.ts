@@ -24,20 +24,48 @@ export const DeleteQuery = t.Object({
 
 export const ErrorBody = t.Object({ error: t.Number(), message: t.String() });
 
-/** The answers every route may give besides its own: eKuiper's error body. */
-const errorAnswers = {
-  400: ErrorBody,
-  401: ErrorBody,
-  403: ErrorBody,
-  404: ErrorBody,
-  409: ErrorBody,
-  413: ErrorBody,
-  500: ErrorBody,
+/**
+ * The answers every route may give besides its own: eKuiper's error body, for the reasons given.
+ * They are added to the OpenAPI description (withErrorAnswers), not to each route's `response`:
+ * errors leave as whole Responses from the error handler, which Elysia does not validate, yet it
+ * would compile a validator for each of them in every route at that route's first request.
+ */
+const errorAnswers: Readonly<Record<number, string>> = {
+  400: "bad request: invalid input, a refused plugin or a step that failed",
+  401: "authentication is on and the request has no valid token",
+  403: "refused: not a trusted client, or a browser request from another site",
+  404: "no such plugin, function or route",
+  409: "conflicts with what is installed or running",
+  413: "the body is over its cap",
+  500: "an internal fault; its id is in the x-plugd-error-id header and the log",
 };
 
-/** A route's `response` config: its own answers plus the error answers. */
-export function answers<Own extends Record<number, TSchema>>(own: Own): Own & typeof errorAnswers {
-  return { ...errorAnswers, ...own };
+/** A route's `response` config: the answers of its own (see errorAnswers for the rest). */
+export function answers<Own extends Record<number, TSchema>>(own: Own): Own {
+  return own;
+}
+
+const methods = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
+
+/** Adds eKuiper's error body, for each error status, to every operation of OpenAPI `paths`. */
+export function withErrorAnswers<Paths extends Record<string, object | undefined>>(
+  paths: Paths,
+): Paths {
+  for (const item of Object.values(paths)) {
+    for (const method of methods) {
+      const operation = (item as Record<string, { responses?: Record<string, unknown> }>)[method];
+      if (operation === undefined) continue;
+      const responses = operation.responses ?? {};
+      for (const [status, description] of Object.entries(errorAnswers)) {
+        responses[status] ??= {
+          description,
+          content: { "application/json": { schema: ErrorBody } },
+        };
+      }
+      operation.responses = responses;
+    }
+  }
+  return paths;
 }
 
 /** A plain-text sentence such as "sources plugin random is created". */
