@@ -16,7 +16,7 @@ import {
 const plugins = 100;
 const connections = 32;
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const rounds = 5;
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 
 async function installMany(base: string, zipServer: string): Promise<void> {
   for (let i = 0; i < plugins; i++) {
@@ -30,7 +30,13 @@ async function installMany(base: string, zipServer: string): Promise<void> {
   }
 }
 
-export async function benchListRps(): Promise<{ plugd: number; bare: number; ratio: number }> {
+export async function benchListRps(): Promise<{
+  plugd: number;
+  bare: number;
+  ratio: number;
+  /** The lowest and highest ratio of one round's two runs. */
+  spread: [number, number];
+}> {
   const zips = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -66,7 +72,9 @@ export async function benchListRps(): Promise<{ plugd: number; bare: number; rat
     const plugdRps = median(plugdRuns);
     const bareRps = median(bareRuns);
     bare.proc.kill();
-    return { plugd: plugdRps, bare: bareRps, ratio: plugdRps / bareRps };
+    const ratios = plugdRuns.map((rps, round) => rps / (bareRuns[round] ?? rps));
+    const spread: [number, number] = [Math.min(...ratios), Math.max(...ratios)];
+    return { plugd: plugdRps, bare: bareRps, ratio: plugdRps / bareRps, spread };
   } finally {
     plugd.kill();
     zips.stop(true);
@@ -80,6 +88,6 @@ if (import.meta.main) {
     `GET /plugins/functions, ${plugins} plugins, ${connections} connections, median of ${rounds} alternating ${seconds}s runs`,
   );
   console.log(
-    `  plugd ${r.plugd.toFixed(0)} req/s, bare Bun.serve ${r.bare.toFixed(0)} req/s, ratio ${r.ratio.toFixed(2)}x (goal >= 0.9x)`,
+    `  plugd ${r.plugd.toFixed(0)} req/s, bare Bun.serve ${r.bare.toFixed(0)} req/s, ratio ${r.ratio.toFixed(2)}x (rounds ${r.spread[0].toFixed(2)}-${r.spread[1].toFixed(2)}; goal >= 0.9x)`,
   );
 }
