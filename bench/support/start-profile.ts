@@ -91,7 +91,10 @@ async function routeTable(ctx: InstallContext): Promise<void> {
       gate: access.gate,
       audit: access.audit,
       store: ctx.store,
-      limits: { json: 1, upload: 1 },
+      limits: {
+        json: ctx.config.basic.maxRequestBodySize,
+        upload: ctx.config.plugin.maxDownloadSize,
+      },
     },
     accessMode: access.policy,
   });

@@ -16,7 +16,7 @@ const maxQueuedBytes = 1024 * 1024;
 export class LineOutput {
   readonly #open: () => Writer;
   #writer: Writer | undefined;
-  /** Bytes handed to the writer since it last had nothing left to write. */
+  /** Characters (about bytes: the lines are JSON) handed over since nothing was left to write. */
   #queued = 0;
   /** The newest flush still pending; when it settles, everything before it was written. */
   #pending: Promise<number> | undefined;
@@ -49,15 +49,17 @@ export class LineOutput {
       this.#writer ??= this.#open();
       this.#writer.write(`${line}\n`);
       const flushed = this.#writer.flush();
-      if (!(flushed instanceof Promise)) return;
-      this.#queued += line.length + 1;
-      this.#pending = flushed;
-      const settled = () => {
-        if (this.#pending !== flushed) return;
-        this.#pending = undefined;
-        this.#queued = 0;
-      };
-      flushed.then(settled, settled);
+      if (flushed instanceof Promise) {
+        this.#pending = flushed;
+        const settled = () => {
+          if (this.#pending !== flushed) return;
+          this.#pending = undefined;
+          this.#queued = 0;
+        };
+        flushed.then(settled, settled);
+      }
+      // Counted while anything is still unwritten, whatever this flush returned.
+      if (this.#pending !== undefined) this.#queued += line.length + 1;
     } catch {
       // The line is lost; the process must not be.
     }
